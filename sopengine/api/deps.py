@@ -1,0 +1,83 @@
+"""Typed dependencies: the session (one transaction per request), the caller, loaded objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from sopengine.config import Settings
+from sopengine.db.models import Official, SopVersion
+from sopengine.domain.roles import Role
+from sopengine.errors import Forbidden, Unauthorized
+from sopengine.services import officials, sops
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: commit when the endpoint returns, roll back on any error.
+
+    Declared with ``scope="function"`` so the commit happens before the response is sent:
+    a client never sees a success that was not stored.
+    """
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="An official's API token")
+
+
+def current_official(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Official:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+    return officials.authenticate(
+        session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
+    )
+
+
+CurrentOfficial = Annotated[Official, Depends(current_official)]
+
+
+def require(*roles: Role) -> object:
+    """A dependency admitting only officials holding one of ``roles``."""
+
+    def check(official: CurrentOfficial) -> Official:
+        if not official.has_role(*roles):
+            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+        return official
+
+    return Depends(check)
+
+
+SopCode = Annotated[str, Path(max_length=40, description="The SOP's code, e.g. SOP-RR-001")]
+VersionNumber = Annotated[int, Path(ge=1, le=100_000, description="The version number")]
+
+
+def version_for_update(session: SessionDep, code: SopCode, number: VersionNumber) -> SopVersion:
+    """The version, row-locked on PostgreSQL so that concurrent changes queue behind each other."""
+    return sops.get_version(session, code, number, for_update=True)
+
+
+VersionForUpdate = Annotated[SopVersion, Depends(version_for_update)]

@@ -1,0 +1,133 @@
+"""RFC 9457 problem responses: every error the API gives goes through here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sopengine.errors import (
+    FieldError,
+    MalformedBody,
+    NotFound,
+    PayloadTooLarge,
+    SopError,
+    ValidationFailed,
+    pointer,
+)
+
+log = logging.getLogger("sopengine")
+
+PROBLEM_JSON = "application/problem+json"
+
+_BY_STATUS: dict[int, type[SopError]] = {404: NotFound, 413: PayloadTooLarge}
+
+
+def problem_response(error: SopError, request: Request | None = None) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return JSONResponse(
+        error.to_problem(instance),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_errors(errors: Sequence[Any]) -> list[FieldError]:
+    out = []
+    for err in errors:
+        where, *rest = err.get("loc", ("body",))
+        place = pointer(*rest) if where == "body" else f"{where}:{'.'.join(map(str, rest))}"
+        out.append(FieldError(place, err.get("msg", "invalid")))
+    return out
+
+
+async def _on_sop_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SopError)
+    return problem_response(exc, request)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        ctx = next(e.get("ctx", {}) for e in errors if e.get("type") == "json_invalid")
+        return problem_response(
+            MalformedBody(f"the body is not valid JSON: {ctx.get('error', 'parse error')}"), request
+        )
+    return problem_response(ValidationFailed(_field_errors(errors)), request)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    known = _BY_STATUS.get(exc.status_code)
+    error = (
+        known(str(exc.detail))
+        if known
+        else SopError(str(exc.detail), status=exc.status_code, title=_http_title(exc.status_code))
+    )
+    response = problem_response(error, request)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    error = SopError(
+        "an unexpected error occurred; nothing was changed", status=500, title="Internal error"
+    )
+    return problem_response(error, request)
+
+
+def _http_title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(SopError, _on_sop_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def responses(*errors: type[SopError]) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of an endpoint: each error it may give, as a problem document."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for error in errors:
+        entry = out.setdefault(
+            error.status,
+            {"description": error.title, "content": {PROBLEM_JSON: {"schema": _PROBLEM}}},
+        )
+        if error.title not in entry["description"]:
+            entry["description"] += f" / {error.title}"
+    return out
+
+
+_PROBLEM = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"pointer": {"type": "string"}, "detail": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from sopengine.api import etag as etags
+from sopengine.api.deps import (
+    CurrentOfficial,
+    SessionDep,
+    SettingsDep,
+    SopCode,
+    VersionForUpdate,
+    VersionNumber,
+)
+from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from sopengine.api.problems import responses
+from sopengine.api.schemas import (
+    ContentUpdate,
+    LatestVersion,
+    SopCreate,
+    SopListItem,
+    SopOut,
+    SopPage,
+    TextFields,
+    VersionOut,
+    VersionSummary,
+)
+from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    ValidationFailed,
+)
+from sopengine.services import sops
+from sopengine.services.templates import get_template
+
+router = APIRouter(tags=["sops"])
+
+
+def _text(body: TextFields) -> sops.TextInput:
+    return sops.TextInput(
+        title=body.title,
+        languages=body.languages,
+        primary_language=body.primary_language,
+        required_ministries=body.required_ministries,
+        content=body.content,
+    )
+
+
+def version_out(
+    version: SopVersion, official: Official, response: Response | None = None
+) -> VersionOut:
+    tag = etags.etag(version)
+    if response is not None:
+        response.headers["ETag"] = tag
+    return VersionOut(
+        sop_code=version.sop.code,
+        number=version.number,
+        state=version.state,
+        title=version.title,
+        languages=version.languages,
+        primary_language=version.primary_language,
+        required_ministries=version.required_ministries,
+        content=version.content,
+        content_hash=version.content_hash,
+        change_summary=version.change_summary,
+        available_actions=["edit"] if sops.can_edit(official, version) else [],
+        created_at=version.created_at,
+        updated_at=version.updated_at,
+        etag=tag,
+    )
+
+
+def sop_out(sop: Sop) -> SopOut:
+    return SopOut(
+        code=sop.code,
+        thematic_area=sop.thematic_area,
+        lead_ministry=sop.lead_ministry_code,
+        created_at=sop.created_at,
+        applied_version=sops.applied_number(sop),
+        versions=[
+            VersionSummary(
+                number=v.number,
+                state=v.state,
+                title=v.title,
+                content_hash=v.content_hash,
+                change_summary=v.change_summary,
+                created_at=v.created_at,
+                updated_at=v.updated_at,
+            )
+            for v in sop.versions
+        ],
+    )
+
+
+@router.post(
+    "/sops",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VersionOut,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed),
+    summary="Create an SOP with version 1 in draft, from explicit content or a template",
+)
+def create_sop(
+    body: SopCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    official: CurrentOfficial,
+    response: Response,
+) -> VersionOut:
+    template = get_template(settings.templates_dir, body.template) if body.template else None
+    version = sops.create_sop(
+        session,
+        official,
+        sops.NewSop(
+            code=body.code,
+            text=_text(body),
+            thematic_area=body.thematic_area,
+            lead_ministry=body.lead_ministry,
+            template=template,
+        ),
+    )
+    response.headers["Location"] = f"/api/v1/sops/{version.sop.code}/versions/1"
+    return version_out(version, official, response)
+
+
+@router.get("/sops", response_model=SopPage, responses=responses(Unauthorized, BadRequest))
+def list_sops(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: CurrentOfficial,
+    thematic_area: Annotated[str | None, Query(max_length=40)] = None,
+    ministry: Annotated[
+        str | None, Query(max_length=16, description="Lead or binding ministry")
+    ] = None,
+    state: Annotated[
+        str | None, Query(max_length=20, description="SOPs having a version in this state")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> SopPage:
+    size = min(limit or settings.page_size_default, settings.page_size_max)
+    items, after = sops.list_sops(
+        session,
+        thematic_area=thematic_area,
+        ministry=ministry,
+        state=state,
+        after_id=decode_cursor(cursor),
+        limit=size,
+    )
+    return SopPage(
+        items=[
+            SopListItem(
+                code=i.sop.code,
+                thematic_area=i.sop.thematic_area,
+                lead_ministry=i.sop.lead_ministry_code,
+                title=i.latest.title,
+                latest_version=LatestVersion(number=i.latest.number, state=i.latest.state),
+                applied_version=i.applied_number,
+            )
+            for i in items
+        ],
+        next_cursor=encode_cursor(after) if after is not None else None,
+    )
+
+
+@router.get("/sops/{code}", response_model=SopOut, responses=responses(Unauthorized, NotFound))
+def get_sop(code: SopCode, session: SessionDep, _: CurrentOfficial) -> SopOut:
+    return sop_out(sops.get_sop(session, code))
+
+
+@router.get(
+    "/sops/{code}/versions/{number}",
+    response_model=VersionOut,
+    responses=responses(Unauthorized, NotFound),
+    response_description="The version; its ETag header is needed to edit it",
+)
+def get_version(
+    code: SopCode,
+    number: VersionNumber,
+    session: SessionDep,
+    official: CurrentOfficial,
+    response: Response,
+) -> VersionOut:
+    return version_out(sops.get_version(session, code, number), official, response)
+
+
+@router.put(
+    "/sops/{code}/versions/{number}/content",
+    response_model=VersionOut,
+    responses=responses(
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        InvalidTransition,
+        PreconditionFailed,
+        PreconditionRequired,
+        ValidationFailed,
+    ),
+    summary="Replace a draft version's text (needs If-Match with the version's ETag)",
+)
+def put_content(
+    body: ContentUpdate,
+    version: VersionForUpdate,
+    session: SessionDep,
+    official: CurrentOfficial,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> VersionOut:
+    etags.require_match(if_match, version)
+    if body.change_summary is not None:
+        version.change_summary = body.change_summary
+    sops.update_text(session, official, version, _text(body))
+    return version_out(version, official, response)

@@ -1,0 +1,221 @@
+"""Request and response bodies of the REST API (field names are the contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sopengine.domain.content import LocalizedText, MinistryCode, SopContent
+from sopengine.domain.roles import Role
+
+SopCodeStr = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", min_length=2, max_length=40),
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MinistryOut(BaseModel):
+    code: str
+    name: dict[str, str]
+
+
+class OfficialIn(_In):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    position: Annotated[str, StringConstraints(max_length=200)] = ""
+    email: (
+        Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+        | None
+    ) = None
+    ministry: MinistryCode | None = None
+    roles: Annotated[list[Role], Field(min_length=1, max_length=5)]
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Layla Hassan",
+                    "position": "Director of Residency Affairs",
+                    "email": "l.hassan@moi.gov.iq",
+                    "ministry": "MOI",
+                    "roles": ["signatory"],
+                }
+            ]
+        },
+    )
+
+
+class OfficialOut(BaseModel):
+    id: int
+    name: str
+    position: str
+    email: str | None
+    ministry: str | None
+    roles: list[str]
+    active: bool
+    created_at: datetime
+
+
+class OfficialCreated(OfficialOut):
+    token: str = Field(
+        description="The API token; shown only in this answer, stored only as a hash"
+    )
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    position: str
+    ministry: str | None
+    roles: list[str]
+
+
+class TemplateSummary(BaseModel):
+    name: str
+    thematic_area: str
+    title: dict[str, str]
+    description: dict[str, str]
+    lead_ministry: str
+    languages: list[str]
+    primary_language: str
+    required_ministries: list[str]
+
+
+class TemplateOut(TemplateSummary):
+    content: SopContent
+
+
+class TextFields(_In):
+    title: LocalizedText | None = None
+    languages: Annotated[list[str], Field(min_length=1, max_length=5)] | None = None
+    primary_language: Annotated[str, StringConstraints(max_length=8)] | None = None
+    required_ministries: Annotated[list[MinistryCode], Field(max_length=32)] | None = None
+    content: SopContent | None = None
+
+
+_EXAMPLE_CONTENT: dict[str, Any] = {
+    "purpose": {
+        "en": "Coordinate the dignified return of Iraqi nationals.",
+        "ar": "تنسيق العودة الكريمة للمواطنين العراقيين.",
+    },
+    "scope": {
+        "en": "Returns from EU member states and Switzerland.",
+        "ar": "حالات العودة من الدول الأعضاء في الاتحاد الأوروبي وسويسرا.",
+    },
+    "procedure": [
+        {
+            "id": "S1",
+            "actor": "MFA",
+            "supporting": ["MOI"],
+            "title": {"en": "Verify nationality", "ar": "التحقق من الجنسية"},
+            "description": {
+                "en": "The embassy verifies identity documents.",
+                "ar": "تتحقق السفارة من وثائق الهوية.",
+            },
+            "time_limit": {"en": "10 working days", "ar": "10 أيام عمل"},
+        },
+        {
+            "id": "S2",
+            "actor": "MOMD",
+            "supporting": [],
+            "title": {"en": "Receive the returnee", "ar": "استقبال العائد"},
+            "description": {
+                "en": "Reception at the airport and referral.",
+                "ar": "الاستقبال في المطار والإحالة.",
+            },
+        },
+    ],
+}
+
+
+class SopCreate(TextFields):
+    code: SopCodeStr
+    thematic_area: str | None = None
+    lead_ministry: MinistryCode | None = None
+    template: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="Start from this template; explicit fields override it"
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "SOP-RR-001",
+                    "thematic_area": "return_reintegration",
+                    "lead_ministry": "MOMD",
+                    "title": {"en": "Return and reintegration", "ar": "العودة وإعادة الإدماج"},
+                    "languages": ["en", "ar"],
+                    "primary_language": "en",
+                    "required_ministries": ["MFA", "MOI", "MOMD"],
+                    "content": _EXAMPLE_CONTENT,
+                },
+                {"code": "SOP-BM-001", "template": "border_management"},
+            ]
+        },
+    )
+
+
+class ContentUpdate(TextFields):
+    change_summary: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class VersionSummary(BaseModel):
+    number: int
+    state: str
+    title: dict[str, str]
+    content_hash: str
+    change_summary: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class SopOut(BaseModel):
+    code: str
+    thematic_area: str
+    lead_ministry: str
+    created_at: datetime
+    applied_version: int | None
+    versions: list[VersionSummary]
+
+
+class LatestVersion(BaseModel):
+    number: int
+    state: str
+
+
+class SopListItem(BaseModel):
+    code: str
+    thematic_area: str
+    lead_ministry: str
+    title: dict[str, str]
+    latest_version: LatestVersion
+    applied_version: int | None
+
+
+class SopPage(BaseModel):
+    items: list[SopListItem]
+    next_cursor: str | None
+
+
+class VersionOut(BaseModel):
+    sop_code: str
+    number: int
+    state: str
+    title: dict[str, str]
+    languages: list[str]
+    primary_language: str
+    required_ministries: list[str]
+    content: dict[str, Any]
+    content_hash: str
+    change_summary: str
+    available_actions: list[str] = Field(description="What the caller may do with this version now")
+    created_at: datetime
+    updated_at: datetime
+    etag: str

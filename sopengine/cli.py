@@ -1,0 +1,137 @@
+"""The ``sopengine`` command: database, officials, serving."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from sopengine.config import PROJECT_ROOT, get_settings
+from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.errors import SopError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def upgrade_database() -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    ini = PROJECT_ROOT / "alembic.ini"
+    if not ini.is_file():
+        raise SystemExit(
+            f"alembic.ini not found at {ini}; install sopengine from its checkout (pip install -e .)"
+        )
+    config = Config(str(ini))
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "head")
+
+
+def _db_upgrade(_: argparse.Namespace) -> int:
+    upgrade_database()
+    print(f"database at head: {_safe_url()}")
+    return 0
+
+
+def _officials_create(args: argparse.Namespace) -> int:
+    from sopengine.services import officials
+
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            official, token = officials.create_official(
+                session,
+                None,
+                officials.NewOfficial(
+                    name=args.name,
+                    roles=args.role,
+                    ministry=args.ministry,
+                    position=args.position or "",
+                    email=args.email,
+                ),
+            )
+            print(
+                f"created official {official.id} ({official.name}; roles: {', '.join(official.roles)}"
+                f"{'; ministry: ' + official.ministry_code if official.ministry_code else ''})"
+            )
+            print("API token (shown once; store it now):")
+            print(token)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if not args.no_upgrade:
+        upgrade_database()
+    uvicorn.run(
+        "sopengine.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        http="httptools",
+        loop="uvloop",
+        proxy_headers=True,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sopengine", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_db_upgrade)
+
+    off = sub.add_parser("officials", help="manage officials").add_subparsers(
+        dest="officials_command", required=True
+    )
+    create = off.add_parser("create", help="create an official; prints its API token last")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["drafter", "reviewer", "signatory", "facilitator", "admin"],
+    )
+    create.add_argument("--ministry", help="ministry code, e.g. MOI (not for facilitators/admins)")
+    create.add_argument("--position")
+    create.add_argument("--email")
+    create.set_defaults(handler=_officials_create)
+
+    serve = sub.add_parser("serve", help="upgrade the database and run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-upgrade", action="store_true", help="do not run migrations first")
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SopError as exc:
+        print(f"sopengine: {exc.detail}", file=sys.stderr)
+        for error in getattr(exc, "errors", []):
+            print(f"  {error['pointer']}: {error['detail']}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Settings, read once from ``SOPENGINE_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+
+
+def _default_templates_dir() -> Path:
+    # Installed as a package the templates travel inside it; in a checkout they sit beside it.
+    bundled = PACKAGE_ROOT / "sop_templates"
+    return bundled if bundled.is_dir() else PROJECT_ROOT / "sop_templates"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOPENGINE_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'sopengine.db'}",
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db",
+    )
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    templates_dir: Path = Field(default_factory=_default_templates_dir)
+    page_size_default: int = Field(default=50, ge=1, le=500)
+    page_size_max: int = Field(default=200, ge=1, le=1000)
+    token_touch_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="How stale a token's last-used time may get before it is rewritten",
+    )
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg3_only(cls, value: str) -> str:
+        if value.startswith(("postgres://", "postgresql://")):
+            # Bare postgresql:// would make SQLAlchemy look for psycopg2, which is not installed.
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

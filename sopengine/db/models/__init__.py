@@ -1,0 +1,8 @@
+"""All tables; importing this package registers every model on ``Base.metadata``."""
+
+from sopengine.db.models.audit import AuditEvent
+from sopengine.db.models.ministry import Ministry
+from sopengine.db.models.official import ApiToken, Official
+from sopengine.db.models.sop import Sop, SopVersion, VersionMinistry
+
+__all__ = ["ApiToken", "AuditEvent", "Ministry", "Official", "Sop", "SopVersion", "VersionMinistry"]

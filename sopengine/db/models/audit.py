@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sopengine.db.base import Base
+
+
+class AuditEvent(Base):
+    """One change, append-only; ``hash`` covers the event and the previous event's hash."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    sop_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    version_number: Mapped[int | None]
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,119 @@
+"""Domain errors with an HTTP status, rendered as RFC 9457 problem details by one handler.
+
+Services and the domain raise these; nothing outside ``api`` knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class SopError(Exception):
+    """Base class: ``status`` and ``slug`` define the problem type."""
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(
+        self, detail: str, *, status: int | None = None, title: str | None = None, **extensions: Any
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+        if status is not None:
+            self.status = status
+        if title is not None:
+            self.title = title
+
+    @property
+    def type_uri(self) -> str:
+        return f"/problems/{self.slug}"
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": self.type_uri,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extensions)
+        return body
+
+
+class BadRequest(SopError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class MalformedBody(SopError):
+    status, slug, title = 400, "malformed-body", "Malformed request body"
+
+
+class Unauthorized(SopError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(SopError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(SopError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(SopError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class InvalidTransition(SopError):
+    status, slug, title = 409, "invalid-transition", "Action not allowed in the current state"
+
+
+class StaleContentHash(SopError):
+    status, slug, title = (
+        409,
+        "stale-content-hash",
+        "The content hash is not the version's current one",
+    )
+
+
+class PreconditionFailed(SopError):
+    status, slug, title = 412, "precondition-failed", "The version changed since you read it"
+
+
+class PayloadTooLarge(SopError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class UnsupportedMediaType(SopError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class PreconditionRequired(SopError):
+    status, slug, title = 428, "precondition-required", "If-Match header required"
+
+
+class FieldError(dict[str, str]):
+    """One invalid field: a JSON pointer into the request body and what is wrong with it."""
+
+    def __init__(self, pointer: str, detail: str) -> None:
+        super().__init__(pointer=pointer, detail=detail)
+
+
+class ValidationFailed(SopError):
+    status, slug, title = 422, "validation-failed", "The request is not valid"
+
+    def __init__(self, errors: Sequence[FieldError], detail: str | None = None) -> None:
+        errors = list(errors)
+        summary = detail or "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
+        super().__init__(summary, errors=errors)
+        self.errors = errors
+
+
+def pointer(*parts: str | int) -> str:
+    """A JSON pointer (RFC 6901) to a place in the request body."""
+    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "#/" + "/".join(escaped)

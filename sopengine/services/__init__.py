@@ -1,0 +1,1 @@
+"""Orchestration: the only layer that changes data. Services flush, never commit."""
