@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sopengine.db.base import utcnow
@@ -289,9 +289,8 @@ def list_sops(
     if thematic_area:
         query = query.where(Sop.thematic_area == thematic_area)
     if state:
-        any_version = select(SopVersion.id).where(
-            SopVersion.sop_id == Sop.id, SopVersion.state == state
-        )
+        other = aliased(SopVersion)
+        any_version = select(other.id).where(other.sop_id == Sop.id, other.state == state)
         query = query.where(exists(any_version))
     if ministry:
         binds = select(VersionMinistry.version_id).where(
@@ -313,7 +312,7 @@ def _applied_numbers(session: Session, sop_ids: list[int]) -> dict[int, int]:
             SopVersion.sop_id.in_(sop_ids), SopVersion.state == "applied"
         )
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def applied_number(sop: Sop) -> int | None:

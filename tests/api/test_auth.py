@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sopengine.db.base import utcnow
+from sopengine.db.models import ApiToken
+from sopengine.services.officials import hash_token
+from tests.helpers import Officials
+
+
+async def test_no_token_is_401_problem(client) -> None:
+    r = await client.get("/api/v1/me")
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["www-authenticate"] == "Bearer"
+    body = r.json()
+    assert body["status"] == 401 and body["type"] == "/problems/unauthorized" and body["detail"]
+
+
+async def test_bad_token_and_bad_scheme_are_401(client, officials: Officials) -> None:
+    assert (await client.get("/api/v1/me", headers={"Authorization": "Bearer nope"})).status_code == 401
+    basic = {"Authorization": f"Basic {officials.admin.token}"}
+    assert (await client.get("/api/v1/me", headers=basic)).status_code == 401
+
+
+async def test_token_is_stored_only_as_hash_and_use_is_recorded(client, officials: Officials, db: Session) -> None:
+    token = officials.admin.token
+    rows = db.scalars(select(ApiToken).where(ApiToken.official_id == officials.admin.official.id)).all()
+    assert [row.token_hash for row in rows] == [hash_token(token)]
+    assert token not in {row.prefix for row in rows} and rows[0].last_used_at is None
+    assert len(token) > 40
+
+    r = await client.get("/api/v1/me", headers=officials.admin.headers)
+    assert r.status_code == 200
+    db.expire_all()
+    used = db.scalar(select(ApiToken.last_used_at).where(ApiToken.official_id == officials.admin.official.id))
+    assert used is not None and (utcnow() - used).total_seconds() < 60
+
+
+async def test_revoked_token_and_inactive_official_are_401(client, officials: Officials, db: Session) -> None:
+    drafter = officials.drafter["MOI"]
+    row = db.scalar(select(ApiToken).where(ApiToken.official_id == drafter.official.id))
+    row.revoked_at = utcnow()
+    db.commit()
+    r = await client.get("/api/v1/me", headers=drafter.headers)
+    assert r.status_code == 401 and "revoked" in r.json()["detail"]
+
+    reviewer = officials.reviewer["MOI"]
+    reviewer.official.active = False
+    db.commit()
+    assert (await client.get("/api/v1/me", headers=reviewer.headers)).status_code == 401
+
+
+async def test_me(client, officials: Officials) -> None:
+    r = await client.get("/api/v1/me", headers=officials.signatory["MOI"].headers)
+    assert r.json() == {
+        "id": officials.signatory["MOI"].official.id,
+        "name": "Signatory MOI",
+        "position": "Signatory (MOI)",
+        "ministry": "MOI",
+        "roles": ["signatory"],
+    }
+
+
+async def test_ministries_are_seeded_in_both_languages(client, officials: Officials) -> None:
+    r = await client.get("/api/v1/ministries", headers=officials.reviewer["MFA"].headers)
+    assert r.status_code == 200
+    by_code = {m["code"]: m["name"] for m in r.json()}
+    assert set(by_code) == {"MFA", "MOI", "MOMD", "MOLSA", "MOP"}
+    assert by_code["MOI"] == {"en": "Ministry of Interior", "ar": "وزارة الداخلية"}
+    assert by_code["MOMD"]["ar"] == "وزارة الهجرة والمهجرين"

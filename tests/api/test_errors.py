@@ -1,0 +1,81 @@
+"""Bad input gets an RFC 9457 problem (4xx), never a 500, never a half-written record."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import Officials, sop_body
+
+PROBLEM = "application/problem+json"
+
+
+async def count_sops(client, officials: Officials) -> int:
+    return len((await client.get("/api/v1/sops", headers=officials.facilitator.headers)).json()["items"])
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b'{"code": "SOP-1",', b"\xff\xfe", b"[1, 2"])
+async def test_malformed_json_is_400(client, officials: Officials, raw: bytes) -> None:
+    headers = {**officials.facilitator.headers, "Content-Type": "application/json"}
+    r = await client.post("/api/v1/sops", content=raw, headers=headers)
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"] == PROBLEM
+    assert await count_sops(client, officials) == 0
+
+
+async def test_wrong_json_type_is_422(client, officials: Officials) -> None:
+    r = await client.post("/api/v1/sops", json=[1, 2], headers=officials.facilitator.headers)
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+
+
+async def test_body_over_limit_is_413(client, officials: Officials, settings) -> None:
+    body = sop_body()
+    body["content"]["annexes"] = [
+        {"title": {"en": "A", "ar": "أ"}, "body": {"en": "x" * 19_000, "ar": "ب" * 19_000}}
+    ] * 3
+    raw = json.dumps(body).encode()
+    assert len(raw) > settings.max_body_bytes
+    r = await client.post("/api/v1/sops", content=raw, headers={**officials.facilitator.headers,
+                                                                  "Content-Type": "application/json"})
+    assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
+    assert r.json()["type"] == "/problems/payload-too-large"
+    assert await count_sops(client, officials) == 0
+
+
+async def test_chunked_body_over_limit_is_413(client, officials: Officials, settings) -> None:
+    chunk = b" " * 8192
+
+    async def stream():
+        yield b'{"code": "SOP-X-1", "pad": "'
+        for _ in range(settings.max_body_bytes // len(chunk) + 2):
+            yield chunk
+        yield b'"}'
+
+    headers = {**officials.facilitator.headers, "Content-Type": "application/json"}
+    r = await client.post("/api/v1/sops", content=stream(), headers=headers)
+    assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
+
+
+async def test_unknown_route_and_method_are_problems(client, officials: Officials) -> None:
+    r = await client.get("/api/v1/nothing-here", headers=officials.facilitator.headers)
+    assert r.status_code == 404 and r.headers["content-type"] == PROBLEM
+    r = await client.delete("/api/v1/ministries", headers=officials.facilitator.headers)
+    assert r.status_code == 405 and r.headers["content-type"] == PROBLEM
+
+
+async def test_bad_path_and_query_parameters_are_422(client, officials: Officials) -> None:
+    r = await client.get("/api/v1/sops/SOP-1/versions/zero", headers=officials.facilitator.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"].startswith("path:")
+    r = await client.get("/api/v1/sops", params={"limit": 0}, headers=officials.facilitator.headers)
+    assert r.status_code == 422
+
+
+async def test_openapi_documents_problems_and_examples(client) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    post = spec["paths"]["/api/v1/sops"]["post"]
+    assert {"401", "403", "409", "422"} <= set(post["responses"])
+    assert PROBLEM in post["responses"]["409"]["content"]
+    schema = spec["components"]["schemas"]["SopCreate"]
+    assert schema["examples"][0]["code"] == "SOP-RR-001"
+    assert (await client.get("/docs")).status_code == 200

@@ -1,0 +1,131 @@
+"""Plain helpers for tests: officials for every role, sample content, creating SOPs."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from sopengine.db.models import Official
+from sopengine.services import officials as officials_service
+
+MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")
+
+
+@dataclass
+class Person:
+    official: Official
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Officials:
+    admin: Person
+    facilitator: Person
+    drafter: dict[str, Person] = field(default_factory=dict)
+    reviewer: dict[str, Person] = field(default_factory=dict)
+    signatory: dict[str, Person] = field(default_factory=dict)
+
+
+def make_person(db: Session, name: str, roles: list[str], ministry: str | None = None) -> Person:
+    official, token = officials_service.create_official(
+        db,
+        None,
+        officials_service.NewOfficial(
+            name=name, roles=roles, ministry=ministry, position=f"{roles[0].title()} ({ministry or 'ICMPD'})"
+        ),
+    )
+    return Person(official, token)
+
+
+def make_officials(db: Session) -> Officials:
+    people = Officials(
+        admin=make_person(db, "Ada Admin", ["admin"]),
+        facilitator=make_person(db, "Fatima Facilitator", ["facilitator"]),
+    )
+    for code in MINISTRIES:
+        people.drafter[code] = make_person(db, f"Drafter {code}", ["drafter"], code)
+        people.reviewer[code] = make_person(db, f"Reviewer {code}", ["reviewer"], code)
+        people.signatory[code] = make_person(db, f"Signatory {code}", ["signatory"], code)
+    return people
+
+
+def loc(en: str, ar: str) -> dict[str, str]:
+    return {"en": en, "ar": ar}
+
+
+SAMPLE_CONTENT: dict[str, Any] = {
+    "purpose": loc("Coordinate dignified return.", "تنسيق العودة الكريمة."),
+    "scope": loc("Returns from EU member states.", "حالات العودة من دول الاتحاد الأوروبي."),
+    "definitions": [
+        {"term": loc("Returnee", "العائد"), "definition": loc("A national who returns.", "مواطن يعود.")}
+    ],
+    "references": [{"title": loc("Law of the Ministry", "قانون الوزارة"), "citation": "Law 21/2009"}],
+    "responsibilities": [
+        {"ministry": "MOMD", "duties": loc("Leads reception.", "تقود الاستقبال.")},
+    ],
+    "procedure": [
+        {
+            "id": "S1",
+            "actor": "MOI",
+            "supporting": ["MOMD"],
+            "title": loc("Register arrival", "تسجيل الوصول"),
+            "description": loc("Border police register the arrival.", "تسجل شرطة الحدود الوصول."),
+            "inputs": [loc("Travel document", "وثيقة السفر")],
+            "outputs": [loc("Arrival record", "سجل الوصول")],
+            "time_limit": loc("24 hours", "24 ساعة"),
+            "steps": [],
+        },
+        {
+            "id": "S2",
+            "actor": "MOMD",
+            "supporting": [],
+            "title": loc("Reintegration plan", "خطة إعادة الإدماج"),
+            "description": loc("Case workers agree a plan.", "يتفق المختصون على خطة."),
+            "steps": [
+                {
+                    "id": "S2.1",
+                    "actor": "MFA",
+                    "title": loc("Consular follow-up", "المتابعة القنصلية"),
+                    "description": loc("Embassy shares documents.", "تشارك السفارة الوثائق."),
+                }
+            ],
+        },
+    ],
+    "records": [{"name": loc("Case file", "ملف الحالة"), "kept_by": "MOMD", "retention": loc("5 years", "5 سنوات")}],
+    "annexes": [{"title": loc("Referral form", "استمارة الإحالة"), "body": loc("Fields: …", "الحقول: …")}],
+}
+
+
+def sample_content() -> dict[str, Any]:
+    return copy.deepcopy(SAMPLE_CONTENT)
+
+
+def sop_body(code: str = "SOP-RR-001", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": code,
+        "thematic_area": "return_reintegration",
+        "lead_ministry": "MOMD",
+        "title": loc("Return and reintegration", "العودة وإعادة الإدماج"),
+        "languages": ["en", "ar"],
+        "primary_language": "en",
+        "required_ministries": ["MFA", "MOI", "MOMD"],
+        "content": sample_content(),
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_sop(
+    client: httpx.AsyncClient, person: Person, code: str = "SOP-RR-001", **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post("/api/v1/sops", json=sop_body(code, **overrides), headers=person.headers)
+    assert response.status_code == 201, response.text
+    return response.json()

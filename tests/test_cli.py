@@ -1,0 +1,72 @@
+"""The ``sopengine`` command, run as a user would, against its own database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sopengine.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOPENGINE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, str]) -> None:
+    up = run(["db", "upgrade"], cli_env)
+    assert up.returncode == 0, up.stderr
+    made = run(["officials", "create", "--name", "First Admin", "--role", "admin"], cli_env)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    assert token.startswith("sope_") and len(token) > 40
+
+    bad = run(["officials", "create", "--name", "X", "--role", "drafter"], cli_env)
+    assert bad.returncode == 2 and "must belong to a ministry" in bad.stderr
+    ok = run(["officials", "create", "--name", "D", "--role", "drafter", "--role", "reviewer", "--ministry", "MOI"], cli_env)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sopengine.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok", "database": "sqlite"}
+        assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/me", timeout=5).status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=15)

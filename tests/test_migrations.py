@@ -1,0 +1,58 @@
+"""The migrations are the only way the schema is made, and they match the models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
+
+from sopengine.db.base import Base
+from tests.conftest import alembic_config
+
+SCHEMA = "migration_check"
+
+
+@pytest.fixture
+def empty_connection(engine: Engine, tmp_path) -> Iterator[Connection]:
+    """A connection to an empty database: a fresh SQLite file, or a scratch PostgreSQL schema."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+            conn.execute(text(f'SET search_path TO "{SCHEMA}"'))
+            conn.commit()
+            yield conn
+            conn.rollback()
+            conn.execute(text("SET search_path TO public"))
+            conn.execute(text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))
+            conn.commit()
+    else:
+        scratch = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        with scratch.connect() as conn:
+            yield conn
+        scratch.dispose()
+
+
+def upgrade(conn: Connection, target: str = "head") -> None:
+    command.upgrade(alembic_config(conn), target)
+    conn.commit()
+
+
+def test_upgrade_gives_exactly_the_models_schema(empty_connection: Connection) -> None:
+    upgrade(empty_connection)
+    context = MigrationContext.configure(empty_connection, opts={"compare_type": True})
+    assert compare_metadata(context, Base.metadata) == []
+
+
+def test_downgrade_to_base_and_up_again(empty_connection: Connection) -> None:
+    upgrade(empty_connection)
+    command.downgrade(alembic_config(empty_connection), "base")
+    empty_connection.commit()
+    assert set(inspect(empty_connection).get_table_names()) <= {"alembic_version"}
+    upgrade(empty_connection)
+    ministries = empty_connection.execute(text("SELECT code FROM ministries ORDER BY code")).scalars().all()
+    assert ministries == ["MFA", "MOI", "MOLSA", "MOMD", "MOP"]
