@@ -61,6 +61,26 @@ def _officials_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(_: argparse.Namespace) -> int:
+    from sopengine.services import audit
+
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = audit.verify(session)
+    finally:
+        engine.dispose()
+    if report.ok:
+        print(f"audit chain intact: {report.events_checked} events checked")
+        return 0
+    print(
+        f"audit chain BROKEN at event {report.first_bad_event}: {report.reason} "
+        f"({report.events_checked} events checked)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -110,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--position")
     create.add_argument("--email")
     create.set_defaults(handler=_officials_create)
+
+    aud = sub.add_parser("audit", help="the audit log").add_subparsers(
+        dest="audit_command", required=True
+    )
+    aud.add_parser("verify", help="verify the hash chain; exit 1 when broken").set_defaults(
+        handler=_audit_verify
+    )
 
     serve = sub.add_parser("serve", help="upgrade the database and run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")

@@ -35,6 +35,19 @@ class Settings(BaseSettings):
         description="How stale a token's last-used time may get before it is rewritten",
     )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    review_working_days: int = Field(
+        default=15,
+        ge=1,
+        le=365,
+        description="Consultation deadline after submit (Sunday–Thursday days)",
+    )
+    review_period_months: int = Field(
+        default=12,
+        ge=1,
+        le=120,
+        description="Periodic review is due this long after the effective date",
+    )
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
 
     @field_validator("database_url")
     @classmethod

@@ -98,12 +98,12 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session]):  # noqa: ANN201
+def app(settings: Settings, session_factory: sessionmaker[Session]):
     return create_app(settings, session_factory)
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sopengine.test") as c:
         yield c

@@ -39,7 +39,10 @@ def make_person(db: Session, name: str, roles: list[str], ministry: str | None =
         db,
         None,
         officials_service.NewOfficial(
-            name=name, roles=roles, ministry=ministry, position=f"{roles[0].title()} ({ministry or 'ICMPD'})"
+            name=name,
+            roles=roles,
+            ministry=ministry,
+            position=f"{roles[0].title()} ({ministry or 'ICMPD'})",
         ),
     )
     return Person(official, token)
@@ -65,9 +68,14 @@ SAMPLE_CONTENT: dict[str, Any] = {
     "purpose": loc("Coordinate dignified return.", "تنسيق العودة الكريمة."),
     "scope": loc("Returns from EU member states.", "حالات العودة من دول الاتحاد الأوروبي."),
     "definitions": [
-        {"term": loc("Returnee", "العائد"), "definition": loc("A national who returns.", "مواطن يعود.")}
+        {
+            "term": loc("Returnee", "العائد"),
+            "definition": loc("A national who returns.", "مواطن يعود."),
+        }
     ],
-    "references": [{"title": loc("Law of the Ministry", "قانون الوزارة"), "citation": "Law 21/2009"}],
+    "references": [
+        {"title": loc("Law of the Ministry", "قانون الوزارة"), "citation": "Law 21/2009"}
+    ],
     "responsibilities": [
         {"ministry": "MOMD", "duties": loc("Leads reception.", "تقود الاستقبال.")},
     ],
@@ -99,8 +107,16 @@ SAMPLE_CONTENT: dict[str, Any] = {
             ],
         },
     ],
-    "records": [{"name": loc("Case file", "ملف الحالة"), "kept_by": "MOMD", "retention": loc("5 years", "5 سنوات")}],
-    "annexes": [{"title": loc("Referral form", "استمارة الإحالة"), "body": loc("Fields: …", "الحقول: …")}],
+    "records": [
+        {
+            "name": loc("Case file", "ملف الحالة"),
+            "kept_by": "MOMD",
+            "retention": loc("5 years", "5 سنوات"),
+        }
+    ],
+    "annexes": [
+        {"title": loc("Referral form", "استمارة الإحالة"), "body": loc("Fields: …", "الحقول: …")}
+    ],
 }
 
 
@@ -126,6 +142,8 @@ def sop_body(code: str = "SOP-RR-001", **overrides: Any) -> dict[str, Any]:
 async def create_sop(
     client: httpx.AsyncClient, person: Person, code: str = "SOP-RR-001", **overrides: Any
 ) -> dict[str, Any]:
-    response = await client.post("/api/v1/sops", json=sop_body(code, **overrides), headers=person.headers)
+    response = await client.post(
+        "/api/v1/sops", json=sop_body(code, **overrides), headers=person.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()

@@ -15,7 +15,11 @@ import pytest
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sopengine.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "sopengine.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -42,14 +46,37 @@ def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, st
 
     bad = run(["officials", "create", "--name", "X", "--role", "drafter"], cli_env)
     assert bad.returncode == 2 and "must belong to a ministry" in bad.stderr
-    ok = run(["officials", "create", "--name", "D", "--role", "drafter", "--role", "reviewer", "--ministry", "MOI"], cli_env)
+    ok = run(
+        [
+            "officials",
+            "create",
+            "--name",
+            "D",
+            "--role",
+            "drafter",
+            "--role",
+            "reviewer",
+            "--ministry",
+            "MOI",
+        ],
+        cli_env,
+    )
     assert ok.returncode == 0, ok.stderr
 
 
 def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "sopengine.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "sopengine.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=cli_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -54,5 +54,7 @@ def test_downgrade_to_base_and_up_again(empty_connection: Connection) -> None:
     empty_connection.commit()
     assert set(inspect(empty_connection).get_table_names()) <= {"alembic_version"}
     upgrade(empty_connection)
-    ministries = empty_connection.execute(text("SELECT code FROM ministries ORDER BY code")).scalars().all()
+    ministries = (
+        empty_connection.execute(text("SELECT code FROM ministries ORDER BY code")).scalars().all()
+    )
     assert ministries == ["MFA", "MOI", "MOLSA", "MOMD", "MOP"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -204,6 +204,49 @@ class SopPage(BaseModel):
     next_cursor: str | None
 
 
+class OfficialRef(BaseModel):
+    id: int
+    name: str
+    position: str
+
+
+class SignoffOut(BaseModel):
+    """One required ministry's current position in this review round."""
+
+    ministry: str
+    status: Literal["pending", "approved", "rejected", "overdue"]
+    decision: Literal["approve", "reject"] | None = None
+    comment: str | None = None
+    official: OfficialRef | None = None
+    decided_at: datetime | None = None
+    content_hash: str | None = None
+    meaning: str | None = None
+
+
+class SignoffRecord(BaseModel):
+    id: int
+    ministry: str
+    decision: str
+    comment: str
+    official: OfficialRef
+    decided_at: datetime
+    content_hash: str
+    review_round: int
+    meaning: str
+    counts: bool = Field(description="Whether this is the ministry's decision that counts now")
+
+
+class CommentOut(BaseModel):
+    id: int
+    anchor: str
+    parent_id: int | None
+    body: str
+    author: OfficialRef
+    created_at: datetime
+    resolved: bool
+    resolved_at: datetime | None
+
+
 class VersionOut(BaseModel):
     sop_code: str
     number: int
@@ -215,7 +258,84 @@ class VersionOut(BaseModel):
     content: dict[str, Any]
     content_hash: str
     change_summary: str
+    signoffs: list[SignoffOut]
+    open_comments: list[CommentOut]
     available_actions: list[str] = Field(description="What the caller may do with this version now")
+    review_round: int
+    submitted_at: datetime | None
+    respond_by: date | None
+    endorsed_at: datetime | None
+    effective_date: date | None
+    review_due: date | None
+    withdrawn_reason: str | None
     created_at: datetime
     updated_at: datetime
     etag: str
+
+
+class ActionIn(_In):
+    effective_date: date | None = Field(
+        default=None, description="apply: when the SOP takes effect"
+    )
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None, description="withdraw: why (required)"
+    )
+    respond_by: date | None = Field(
+        default=None, description="submit: the consultation deadline (default 15 working days)"
+    )
+
+
+class SignoffIn(_In):
+    decision: Literal["approve", "reject"]
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "approve", "content_hash": "9f2c…(64 hex digits)", "comment": ""},
+                {"decision": "reject", "content_hash": "9f2c…", "comment": "Step S3 needs MOI."},
+            ]
+        },
+    )
+
+
+class ReviseIn(_In):
+    change_summary: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class CommentIn(_In):
+    anchor: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        description="A place in the content: 'scope', 'procedure/S3', 'definitions/0' …"
+    )
+    body: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    parent_id: int | None = None
+
+
+class CommentPatch(_In):
+    resolved: bool
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    occurred_at: datetime
+    actor_id: int | None
+    action: str
+    sop_code: str | None
+    version_number: int | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    next_cursor: str | None
+
+
+class AuditVerifyOut(BaseModel):
+    ok: bool
+    events_checked: int
+    first_bad_event: int | None
+    reason: str | None = None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sopengine.db.base import utcnow
-from sopengine.db.models import Ministry, Official, Sop, SopVersion, VersionMinistry
+from sopengine.db.models import Ministry, Official, SignOff, Sop, SopVersion, VersionMinistry
 from sopengine.domain.content import (
     THEMATIC_AREAS,
     SopContent,
@@ -266,6 +266,7 @@ def list_sops(
     thematic_area: str | None = None,
     ministry: str | None = None,
     state: str | None = None,
+    awaiting: str | None = None,
     after_id: int = 0,
     limit: int = 50,
 ) -> tuple[list[SopListing], int | None]:
@@ -297,11 +298,30 @@ def list_sops(
             VersionMinistry.version_id == SopVersion.id, VersionMinistry.ministry_code == ministry
         )
         query = query.where(or_(Sop.lead_ministry_code == ministry, exists(binds)))
+    if awaiting:
+        query = query.where(exists(_awaiting_decision(awaiting)))
     rows = session.execute(query).all()
     page, more = rows[:limit], len(rows) > limit
     applied = _applied_numbers(session, [sop.id for sop, _ in page])
     items = [SopListing(sop, version, applied.get(sop.id)) for sop, version in page]
     return items, (page[-1][0].id if more else None)
+
+
+def _awaiting_decision(ministry: str):
+    """A version of the SOP in review that needs this ministry and has no decision from it yet."""
+    pending = aliased(SopVersion)
+    decided = select(SignOff.id).where(
+        SignOff.version_id == pending.id,
+        SignOff.ministry_code == ministry,
+        SignOff.review_round == pending.review_round,
+        SignOff.content_hash == pending.content_hash,
+    )
+    needs = select(VersionMinistry.version_id).where(
+        VersionMinistry.version_id == pending.id, VersionMinistry.ministry_code == ministry
+    )
+    return select(pending.id).where(
+        pending.sop_id == Sop.id, pending.state == "in_review", exists(needs), ~exists(decided)
+    )
 
 
 def _applied_numbers(session: Session, sop_ids: list[int]) -> dict[int, int]:

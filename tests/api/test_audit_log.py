@@ -22,20 +22,33 @@ async def test_each_change_adds_one_linked_event(client, officials: Officials, d
     after_create = events(db)
     assert len(after_create) == len(before) + 1
     event = after_create[-1]
-    assert event.action == "sop.created" and event.sop_code == "SOP-RR-001" and event.version_number == 1
+    assert (
+        event.action == "sop.created"
+        and event.sop_code == "SOP-RR-001"
+        and event.version_number == 1
+    )
     assert event.actor_id == officials.drafter["MOMD"].official.id
     assert event.prev_hash == before[-1].hash and event.hash == event_hash(event)
 
     headers = {**officials.drafter["MOMD"].headers, "If-Match": created["etag"]}
-    r = await client.put("/api/v1/sops/SOP-RR-001/versions/1/content", json={"title": loc("T", "ع")}, headers=headers)
+    r = await client.put(
+        "/api/v1/sops/SOP-RR-001/versions/1/content", json={"title": loc("T", "ع")}, headers=headers
+    )
     assert r.status_code == 200
     after_edit = events(db)
     assert len(after_edit) == len(after_create) + 1
     assert after_edit[-1].action == "version.edited"
-    assert after_edit[-1].details == {"from_hash": created["content_hash"], "to_hash": r.json()["content_hash"]}
+    assert after_edit[-1].details == {
+        "from_hash": created["content_hash"],
+        "to_hash": r.json()["content_hash"],
+    }
     assert after_edit[-1].prev_hash == event.hash
 
-    r = await client.post("/api/v1/officials", json={"name": "N", "roles": ["facilitator"]}, headers=officials.admin.headers)
+    r = await client.post(
+        "/api/v1/officials",
+        json={"name": "N", "roles": ["facilitator"]},
+        headers=officials.admin.headers,
+    )
     assert r.status_code == 201
     assert events(db)[-1].action == "official.created"
     assert audit.verify(db).ok
@@ -44,7 +57,9 @@ async def test_each_change_adds_one_linked_event(client, officials: Officials, d
 async def test_reads_and_refusals_add_no_event(client, officials: Officials, db: Session) -> None:
     count = db.scalar(select(func.count()).select_from(AuditEvent))
     await client.get("/api/v1/sops", headers=officials.reviewer["MOI"].headers)
-    await client.post("/api/v1/sops", json={"code": "SOP-X-1"}, headers=officials.reviewer["MOI"].headers)
+    await client.post(
+        "/api/v1/sops", json={"code": "SOP-X-1"}, headers=officials.reviewer["MOI"].headers
+    )
     assert db.scalar(select(func.count()).select_from(AuditEvent)) == count
 
 

@@ -19,14 +19,20 @@ async def test_no_token_is_401_problem(client) -> None:
 
 
 async def test_bad_token_and_bad_scheme_are_401(client, officials: Officials) -> None:
-    assert (await client.get("/api/v1/me", headers={"Authorization": "Bearer nope"})).status_code == 401
+    assert (
+        await client.get("/api/v1/me", headers={"Authorization": "Bearer nope"})
+    ).status_code == 401
     basic = {"Authorization": f"Basic {officials.admin.token}"}
     assert (await client.get("/api/v1/me", headers=basic)).status_code == 401
 
 
-async def test_token_is_stored_only_as_hash_and_use_is_recorded(client, officials: Officials, db: Session) -> None:
+async def test_token_is_stored_only_as_hash_and_use_is_recorded(
+    client, officials: Officials, db: Session
+) -> None:
     token = officials.admin.token
-    rows = db.scalars(select(ApiToken).where(ApiToken.official_id == officials.admin.official.id)).all()
+    rows = db.scalars(
+        select(ApiToken).where(ApiToken.official_id == officials.admin.official.id)
+    ).all()
     assert [row.token_hash for row in rows] == [hash_token(token)]
     assert token not in {row.prefix for row in rows} and rows[0].last_used_at is None
     assert len(token) > 40
@@ -34,11 +40,15 @@ async def test_token_is_stored_only_as_hash_and_use_is_recorded(client, official
     r = await client.get("/api/v1/me", headers=officials.admin.headers)
     assert r.status_code == 200
     db.expire_all()
-    used = db.scalar(select(ApiToken.last_used_at).where(ApiToken.official_id == officials.admin.official.id))
+    used = db.scalar(
+        select(ApiToken.last_used_at).where(ApiToken.official_id == officials.admin.official.id)
+    )
     assert used is not None and (utcnow() - used).total_seconds() < 60
 
 
-async def test_revoked_token_and_inactive_official_are_401(client, officials: Officials, db: Session) -> None:
+async def test_revoked_token_and_inactive_official_are_401(
+    client, officials: Officials, db: Session
+) -> None:
     drafter = officials.drafter["MOI"]
     row = db.scalar(select(ApiToken).where(ApiToken.official_id == drafter.official.id))
     row.revoked_at = utcnow()

@@ -12,7 +12,9 @@ PROBLEM = "application/problem+json"
 
 
 async def count_sops(client, officials: Officials) -> int:
-    return len((await client.get("/api/v1/sops", headers=officials.facilitator.headers)).json()["items"])
+    return len(
+        (await client.get("/api/v1/sops", headers=officials.facilitator.headers)).json()["items"]
+    )
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b'{"code": "SOP-1",', b"\xff\xfe", b"[1, 2"])
@@ -36,8 +38,11 @@ async def test_body_over_limit_is_413(client, officials: Officials, settings) ->
     ] * 3
     raw = json.dumps(body).encode()
     assert len(raw) > settings.max_body_bytes
-    r = await client.post("/api/v1/sops", content=raw, headers={**officials.facilitator.headers,
-                                                                  "Content-Type": "application/json"})
+    r = await client.post(
+        "/api/v1/sops",
+        content=raw,
+        headers={**officials.facilitator.headers, "Content-Type": "application/json"},
+    )
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     assert r.json()["type"] == "/problems/payload-too-large"
     assert await count_sops(client, officials) == 0

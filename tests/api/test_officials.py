@@ -4,14 +4,24 @@ import pytest
 
 from tests.helpers import Officials
 
-NEW = {"name": "Layla Hassan", "position": "Director", "email": "L.Hassan@moi.gov.iq", "ministry": "MOI", "roles": ["signatory"]}
+NEW = {
+    "name": "Layla Hassan",
+    "position": "Director",
+    "email": "L.Hassan@moi.gov.iq",
+    "ministry": "MOI",
+    "roles": ["signatory"],
+}
 
 
 async def test_admin_creates_official_whose_token_works(client, officials: Officials) -> None:
     r = await client.post("/api/v1/officials", json=NEW, headers=officials.admin.headers)
     assert r.status_code == 201, r.text
     body = r.json()
-    assert body["email"] == "l.hassan@moi.gov.iq" and body["ministry"] == "MOI" and body["roles"] == ["signatory"]
+    assert (
+        body["email"] == "l.hassan@moi.gov.iq"
+        and body["ministry"] == "MOI"
+        and body["roles"] == ["signatory"]
+    )
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.json()["id"] == body["id"]
 
@@ -26,7 +36,9 @@ async def test_only_admin_creates_officials(client, officials: Officials, who: s
 
 
 async def test_duplicate_email_is_409(client, officials: Officials) -> None:
-    assert (await client.post("/api/v1/officials", json=NEW, headers=officials.admin.headers)).status_code == 201
+    assert (
+        await client.post("/api/v1/officials", json=NEW, headers=officials.admin.headers)
+    ).status_code == 201
     again = {**NEW, "email": "l.hassan@MOI.gov.iq", "name": "Other"}
     r = await client.post("/api/v1/officials", json=again, headers=officials.admin.headers)
     assert r.status_code == 409
@@ -46,8 +58,12 @@ async def test_duplicate_email_is_409(client, officials: Officials) -> None:
         ({"colour": "blue"}, "#/colour"),
     ],
 )
-async def test_invalid_officials_are_422_with_pointers(client, officials: Officials, change, pointer) -> None:
-    r = await client.post("/api/v1/officials", json={**NEW, **change}, headers=officials.admin.headers)
+async def test_invalid_officials_are_422_with_pointers(
+    client, officials: Officials, change, pointer
+) -> None:
+    r = await client.post(
+        "/api/v1/officials", json={**NEW, **change}, headers=officials.admin.headers
+    )
     assert r.status_code == 422, r.text
     body = r.json()
     assert body["type"] == "/problems/validation-failed"

@@ -23,7 +23,9 @@ async def test_create_from_explicit_content(client, officials: Officials) -> Non
     assert "edit" in v["available_actions"]
 
 
-async def test_required_ministries_default_to_lead_and_procedure(client, officials: Officials) -> None:
+async def test_required_ministries_default_to_lead_and_procedure(
+    client, officials: Officials
+) -> None:
     body = sop_body()
     del body["required_ministries"]
     r = await client.post(SOPS, json=body, headers=officials.facilitator.headers)
@@ -32,7 +34,9 @@ async def test_required_ministries_default_to_lead_and_procedure(client, officia
 
 
 async def test_missing_required_ministries_are_named(client, officials: Officials) -> None:
-    r = await client.post(SOPS, json=sop_body(required_ministries=["MOMD"]), headers=officials.facilitator.headers)
+    r = await client.post(
+        SOPS, json=sop_body(required_ministries=["MOMD"]), headers=officials.facilitator.headers
+    )
     assert r.status_code == 422
     assert "missing: MFA, MOI" in r.json()["detail"]
 
@@ -47,8 +51,15 @@ async def test_duplicate_code_is_409_and_nothing_half_written(client, officials:
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("facilitator", 201), ("drafter:MOMD", 201), ("drafter:MFA", 201), ("drafter:MOP", 403),
-     ("reviewer:MOMD", 403), ("signatory:MOMD", 403), ("admin", 403)],
+    [
+        ("facilitator", 201),
+        ("drafter:MOMD", 201),
+        ("drafter:MFA", 201),
+        ("drafter:MOP", 403),
+        ("reviewer:MOMD", 403),
+        ("signatory:MOMD", 403),
+        ("admin", 403),
+    ],
 )
 async def test_who_may_create(client, officials: Officials, who: str, status: int) -> None:
     role, _, ministry = who.partition(":")
@@ -72,7 +83,9 @@ async def test_who_may_create(client, officials: Officials, who: str, status: in
         ({"content": {"scope": loc("a", "ب")}}, "#/content/purpose"),
     ],
 )
-async def test_invalid_create_is_422_with_pointer(client, officials: Officials, change, pointer) -> None:
+async def test_invalid_create_is_422_with_pointer(
+    client, officials: Officials, change, pointer
+) -> None:
     r = await client.post(SOPS, json=sop_body(**change), headers=officials.facilitator.headers)
     assert r.status_code == 422, r.text
     assert pointer in [e["pointer"] for e in r.json()["errors"]]
@@ -81,12 +94,16 @@ async def test_invalid_create_is_422_with_pointer(client, officials: Officials, 
 async def test_get_sop_and_version(client, officials: Officials) -> None:
     created = await create_sop(client, officials.facilitator)
     sop = (await client.get(f"{SOPS}/SOP-RR-001", headers=officials.reviewer["MOP"].headers)).json()
-    assert sop["code"] == "SOP-RR-001" and sop["lead_ministry"] == "MOMD" and sop["applied_version"] is None
+    assert (
+        sop["code"] == "SOP-RR-001"
+        and sop["lead_ministry"] == "MOMD"
+        and sop["applied_version"] is None
+    )
     assert [v["number"] for v in sop["versions"]] == [1]
     r = await client.get(f"{SOPS}/SOP-RR-001/versions/1", headers=officials.reviewer["MOP"].headers)
     assert r.status_code == 200 and r.headers["etag"] == created["etag"]
     assert r.json()["content_hash"] == created["content_hash"]
-    assert r.json()["available_actions"] == []
+    assert r.json()["available_actions"] == ["comment"]
 
 
 @pytest.mark.parametrize("path", ["/SOP-NONE", "/SOP-NONE/versions/1", "/SOP-RR-001/versions/9"])
@@ -100,8 +117,12 @@ async def test_list_filters_and_cursor_pagination(client, officials: Officials) 
     fac = officials.facilitator.headers
     for i in range(5):
         await create_sop(client, officials.facilitator, f"SOP-RR-{i:03d}")
-    body = sop_body("SOP-LM-001", thematic_area="labour_migration", lead_ministry="MOLSA",
-                    required_ministries=["MFA", "MOI", "MOLSA", "MOMD"])
+    body = sop_body(
+        "SOP-LM-001",
+        thematic_area="labour_migration",
+        lead_ministry="MOLSA",
+        required_ministries=["MFA", "MOI", "MOLSA", "MOMD"],
+    )
     assert (await client.post(SOPS, json=body, headers=fac)).status_code == 201
 
     seen, cursor = [], None
@@ -117,14 +138,21 @@ async def test_list_filters_and_cursor_pagination(client, officials: Officials) 
     def codes(params):
         return client.get(SOPS, params=params, headers=fac)
 
-    assert [i["code"] for i in (await codes({"thematic_area": "labour_migration"})).json()["items"]] == ["SOP-LM-001"]
-    assert [i["code"] for i in (await codes({"ministry": "MOLSA"})).json()["items"]] == ["SOP-LM-001"]
+    assert [
+        i["code"] for i in (await codes({"thematic_area": "labour_migration"})).json()["items"]
+    ] == ["SOP-LM-001"]
+    assert [i["code"] for i in (await codes({"ministry": "MOLSA"})).json()["items"]] == [
+        "SOP-LM-001"
+    ]
     assert len((await codes({"ministry": "MOI"})).json()["items"]) == 6
     assert (await codes({"ministry": "MOP"})).json()["items"] == []
     assert len((await codes({"state": "draft"})).json()["items"]) == 6
     assert (await codes({"state": "applied"})).json()["items"] == []
     item = (await codes({"thematic_area": "labour_migration"})).json()["items"][0]
-    assert item["latest_version"] == {"number": 1, "state": "draft"} and item["applied_version"] is None
+    assert (
+        item["latest_version"] == {"number": 1, "state": "draft"}
+        and item["applied_version"] is None
+    )
     assert item["title"]["ar"] == "العودة وإعادة الإدماج"
 
 
@@ -140,7 +168,9 @@ CONTENT_URL = f"{SOPS}/SOP-RR-001/versions/1/content"
 
 async def test_edit_needs_if_match(client, officials: Officials) -> None:
     await create_sop(client, officials.facilitator)
-    r = await client.put(CONTENT_URL, json={"content": sample_content()}, headers=officials.drafter["MOMD"].headers)
+    r = await client.put(
+        CONTENT_URL, json={"content": sample_content()}, headers=officials.drafter["MOMD"].headers
+    )
     assert r.status_code == 428 and r.json()["type"] == "/problems/precondition-required"
 
 
@@ -149,7 +179,9 @@ async def test_edit_with_current_etag_then_stale_etag(client, officials: Officia
     content = sample_content()
     content["scope"]["en"] = "Returns from EU member states and Switzerland."
     headers = {**officials.drafter["MOI"].headers, "If-Match": created["etag"]}
-    r = await client.put(CONTENT_URL, json={"content": content, "change_summary": "Add Switzerland"}, headers=headers)
+    r = await client.put(
+        CONTENT_URL, json={"content": content, "change_summary": "Add Switzerland"}, headers=headers
+    )
     assert r.status_code == 200, r.text
     edited = r.json()
     assert edited["content"]["scope"]["en"].endswith("Switzerland.")
@@ -178,8 +210,14 @@ async def test_edit_keeps_unsent_fields_and_validates(client, officials: Officia
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("facilitator", 200), ("drafter:MFA", 200), ("drafter:MOP", 403), ("reviewer:MOMD", 403),
-     ("signatory:MOMD", 403), ("admin", 403)],
+    [
+        ("facilitator", 200),
+        ("drafter:MFA", 200),
+        ("drafter:MOP", 403),
+        ("reviewer:MOMD", 403),
+        ("signatory:MOMD", 403),
+        ("admin", 403),
+    ],
 )
 async def test_who_may_edit(client, officials: Officials, who: str, status: int) -> None:
     created = await create_sop(client, officials.facilitator)
@@ -195,7 +233,9 @@ async def test_only_drafts_are_editable(client, officials: Officials, db: Sessio
     await create_sop(client, officials.facilitator)
     db.execute(update(SopVersion).values(state="in_review", row_version=SopVersion.row_version + 1))
     db.commit()
-    current = (await client.get(f"{SOPS}/SOP-RR-001/versions/1", headers=officials.facilitator.headers)).json()
+    current = (
+        await client.get(f"{SOPS}/SOP-RR-001/versions/1", headers=officials.facilitator.headers)
+    ).json()
     headers = {**officials.facilitator.headers, "If-Match": current["etag"]}
     r = await client.put(CONTENT_URL, json={"title": loc("New", "جديد")}, headers=headers)
     assert r.status_code == 409 and r.json()["state"] == "in_review"

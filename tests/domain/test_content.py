@@ -31,7 +31,10 @@ def text_of(content: dict[str, Any] | None = None, **overrides: Any) -> VersionT
 
 
 def errors_of(text: VersionText, lead: str = "MOMD") -> dict[str, str]:
-    return {e["pointer"]: e["detail"] for e in check_version_text(text, lead_ministry=lead, known_ministries=MINISTRIES)}
+    return {
+        e["pointer"]: e["detail"]
+        for e in check_version_text(text, lead_ministry=lead, known_ministries=MINISTRIES)
+    }
 
 
 def test_sample_content_is_valid() -> None:
@@ -149,7 +152,13 @@ def test_walk_numbers_nested_steps() -> None:
 
 def test_anchors() -> None:
     places = anchors(SopContent.model_validate(sample_content()))
-    assert {"scope", "procedure/S1", "procedure/S2.1", "definitions/0", "responsibilities/MOMD"} <= places
+    assert {
+        "scope",
+        "procedure/S1",
+        "procedure/S2.1",
+        "definitions/0",
+        "responsibilities/MOMD",
+    } <= places
     assert "procedure/S9" not in places
 
 

@@ -15,6 +15,7 @@ from sopengine.api.deps import (
 )
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
+from sopengine.api.representations import version_out
 from sopengine.api.schemas import (
     ContentUpdate,
     LatestVersion,
@@ -26,7 +27,7 @@ from sopengine.api.schemas import (
     VersionOut,
     VersionSummary,
 )
-from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.db.models import Sop
 from sopengine.errors import (
     BadRequest,
     Conflict,
@@ -51,30 +52,6 @@ def _text(body: TextFields) -> sops.TextInput:
         primary_language=body.primary_language,
         required_ministries=body.required_ministries,
         content=body.content,
-    )
-
-
-def version_out(
-    version: SopVersion, official: Official, response: Response | None = None
-) -> VersionOut:
-    tag = etags.etag(version)
-    if response is not None:
-        response.headers["ETag"] = tag
-    return VersionOut(
-        sop_code=version.sop.code,
-        number=version.number,
-        state=version.state,
-        title=version.title,
-        languages=version.languages,
-        primary_language=version.primary_language,
-        required_ministries=version.required_ministries,
-        content=version.content,
-        content_hash=version.content_hash,
-        change_summary=version.change_summary,
-        available_actions=["edit"] if sops.can_edit(official, version) else [],
-        created_at=version.created_at,
-        updated_at=version.updated_at,
-        etag=tag,
     )
 
 
@@ -127,7 +104,7 @@ def create_sop(
         ),
     )
     response.headers["Location"] = f"/api/v1/sops/{version.sop.code}/versions/1"
-    return version_out(version, official, response)
+    return version_out(session, version, official, response)
 
 
 @router.get("/sops", response_model=SopPage, responses=responses(Unauthorized, BadRequest))
@@ -142,6 +119,10 @@ def list_sops(
     state: Annotated[
         str | None, Query(max_length=20, description="SOPs having a version in this state")
     ] = None,
+    awaiting: Annotated[
+        str | None,
+        Query(max_length=16, description="In review, waiting for this ministry's decision"),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> SopPage:
@@ -151,6 +132,7 @@ def list_sops(
         thematic_area=thematic_area,
         ministry=ministry,
         state=state,
+        awaiting=awaiting,
         after_id=decode_cursor(cursor),
         limit=size,
     )
@@ -188,7 +170,7 @@ def get_version(
     official: CurrentOfficial,
     response: Response,
 ) -> VersionOut:
-    return version_out(sops.get_version(session, code, number), official, response)
+    return version_out(session, sops.get_version(session, code, number), official, response)
 
 
 @router.put(
@@ -217,4 +199,4 @@ def put_content(
     if body.change_summary is not None:
         version.change_summary = body.change_summary
     sops.update_text(session, official, version, _text(body))
-    return version_out(version, official, response)
+    return version_out(session, version, official, response)

@@ -1,8 +1,21 @@
 """All tables; importing this package registers every model on ``Base.metadata``."""
 
 from sopengine.db.models.audit import AuditEvent
+from sopengine.db.models.idempotency import IdempotencyKey
 from sopengine.db.models.ministry import Ministry
 from sopengine.db.models.official import ApiToken, Official
+from sopengine.db.models.review import Comment, SignOff
 from sopengine.db.models.sop import Sop, SopVersion, VersionMinistry
 
-__all__ = ["ApiToken", "AuditEvent", "Ministry", "Official", "Sop", "SopVersion", "VersionMinistry"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Comment",
+    "IdempotencyKey",
+    "Ministry",
+    "Official",
+    "SignOff",
+    "Sop",
+    "SopVersion",
+    "VersionMinistry",
+]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -50,6 +50,17 @@ class SopVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    review_round: Mapped[int] = mapped_column(default=0, server_default="0")
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    respond_by: Mapped[date | None]
+    endorsed_at: Mapped[datetime | None]
+    applied_at: Mapped[datetime | None]
+    effective_date: Mapped[date | None]
+    review_due: Mapped[date | None] = mapped_column(index=True)
+    superseded_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     sop: Mapped[Sop] = relationship(back_populates="versions", lazy="raise")
     ministries: Mapped[list[VersionMinistry]] = relationship(

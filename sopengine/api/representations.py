@@ -1,0 +1,122 @@
+"""Building API representations of versions, sign-offs and comments."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from sqlalchemy.orm import Session
+
+from sopengine.api import etag as etags
+from sopengine.api.schemas import CommentOut, OfficialRef, SignoffOut, SignoffRecord, VersionOut
+from sopengine.db.base import utcnow
+from sopengine.db.models import Comment, Official, SignOff, SopVersion
+from sopengine.domain import signoff as so
+from sopengine.domain import workflow
+from sopengine.domain.roles import Role
+from sopengine.domain.workflow import State
+from sopengine.services import comments, sops
+from sopengine.services import workflow as flow
+
+
+def official_ref(o: Official) -> OfficialRef:
+    return OfficialRef(id=o.id, name=o.name, position=o.position)
+
+
+def comment_out(c: Comment) -> CommentOut:
+    return CommentOut(
+        id=c.id,
+        anchor=c.anchor,
+        parent_id=c.parent_id,
+        body=c.body,
+        author=official_ref(c.author),
+        created_at=c.created_at,
+        resolved=c.resolved_at is not None,
+        resolved_at=c.resolved_at,
+    )
+
+
+def signoff_positions(version: SopVersion, signoffs: list[SignOff]) -> list[SignoffOut]:
+    today = utcnow().date()
+    out = []
+    for ministry, p in flow.positions(version, signoffs).items():
+        status = so.status_of(
+            p, version.respond_by if version.state == State.IN_REVIEW else None, today
+        )
+        if p is None:
+            out.append(SignoffOut(ministry=ministry, status=status.value))
+            continue
+        out.append(SignoffOut(
+            ministry=ministry, status=status.value, decision=p.decision, comment=p.comment or None,
+            official=official_ref(p.official), decided_at=p.decided_at,
+            content_hash=p.content_hash, meaning=p.meaning,
+        ))  # fmt: skip
+    return out
+
+
+def signoff_records(version: SopVersion, signoffs: list[SignOff]) -> list[SignoffRecord]:
+    counting = {id(p) for p in flow.positions(version, signoffs).values() if p is not None}
+    return [
+        SignoffRecord(
+            id=s.id,
+            ministry=s.ministry_code,
+            decision=s.decision,
+            comment=s.comment,
+            official=official_ref(s.official),
+            decided_at=s.decided_at,
+            content_hash=s.content_hash,
+            review_round=s.review_round,
+            meaning=s.meaning,
+            counts=id(s) in counting,
+        )
+        for s in signoffs
+    ]
+
+
+def actions_for(official: Official, version: SopVersion, signoffs: list[SignOff]) -> list[str]:
+    actions = workflow.available_actions(official, flow.facts(version, signoffs))
+    if sops.can_edit(official, version):
+        actions.insert(0, "edit")
+    if (
+        version.state == State.IN_REVIEW
+        and official.has_role(Role.SIGNATORY)
+        and official.ministry_code in version.required_ministries
+    ):
+        actions.append("signoff")
+    if comments.may_comment(official):
+        actions.append("comment")
+    return actions
+
+
+def version_out(
+    session: Session, version: SopVersion, official: Official, response: Response | None = None
+) -> VersionOut:
+    signoffs = flow.load_signoffs(session, version)
+    tag = etags.etag(version)
+    if response is not None:
+        response.headers["ETag"] = tag
+    return VersionOut(
+        sop_code=version.sop.code,
+        number=version.number,
+        state=version.state,
+        title=version.title,
+        languages=version.languages,
+        primary_language=version.primary_language,
+        required_ministries=version.required_ministries,
+        content=version.content,
+        content_hash=version.content_hash,
+        change_summary=version.change_summary,
+        signoffs=signoff_positions(version, signoffs),
+        open_comments=[
+            comment_out(c) for c in comments.list_comments(session, version, open_only=True)
+        ],
+        available_actions=actions_for(official, version, signoffs),
+        review_round=version.review_round,
+        submitted_at=version.submitted_at,
+        respond_by=version.respond_by,
+        endorsed_at=version.endorsed_at,
+        effective_date=version.effective_date,
+        review_due=version.review_due,
+        withdrawn_reason=version.withdrawn_reason,
+        created_at=version.created_at,
+        updated_at=version.updated_at,
+        etag=tag,
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from sopengine.api.deps import SessionDep, SettingsDep, require
+from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from sopengine.api.problems import responses
+from sopengine.api.schemas import AuditEventOut, AuditPage, AuditVerifyOut
+from sopengine.db.models import AuditEvent, Official
+from sopengine.domain.roles import Role
+from sopengine.errors import BadRequest, Forbidden, Unauthorized
+from sopengine.services import audit
+
+router = APIRouter(tags=["audit"])
+
+Auditor = Annotated[Official, require(Role.FACILITATOR, Role.ADMIN)]
+
+
+@router.get(
+    "/audit", response_model=AuditPage, responses=responses(Unauthorized, Forbidden, BadRequest)
+)
+def list_events(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: Auditor,
+    sop: Annotated[str | None, Query(max_length=40, description="Only events of this SOP")] = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> AuditPage:
+    size = min(limit or settings.page_size_default, settings.page_size_max)
+    query = select(AuditEvent).where(AuditEvent.seq > decode_cursor(cursor))
+    if sop:
+        query = query.where(AuditEvent.sop_code == sop)
+    rows = list(session.scalars(query.order_by(AuditEvent.seq).limit(size + 1)))
+    page = rows[:size]
+    return AuditPage(
+        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in page],
+        next_cursor=encode_cursor(page[-1].seq) if len(rows) > size else None,
+    )
+
+
+@router.get(
+    "/audit/verify",
+    response_model=AuditVerifyOut,
+    responses=responses(Unauthorized, Forbidden),
+    summary="Recompute the whole hash chain and name the first event that does not verify",
+)
+def verify(session: SessionDep, _: Auditor) -> AuditVerifyOut:
+    report = audit.verify(session)
+    return AuditVerifyOut(
+        ok=report.ok,
+        events_checked=report.events_checked,
+        first_bad_event=report.first_bad_event,
+        reason=report.reason,
+    )

@@ -1,0 +1,110 @@
+"""Comments anchored to places in a version's content; threaded and resolvable."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sopengine.db.base import utcnow
+from sopengine.db.models import Comment, Official, SopVersion
+from sopengine.domain.content import SopContent, anchors
+from sopengine.domain.roles import MINISTRY_ROLES, Role
+from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
+from sopengine.services import audit
+
+
+def may_comment(actor: Official) -> bool:
+    return actor.has_role(Role.FACILITATOR, *MINISTRY_ROLES)
+
+
+def list_comments(
+    session: Session, version: SopVersion, *, open_only: bool = False
+) -> list[Comment]:
+    query = (
+        select(Comment)
+        .where(Comment.version_id == version.id)
+        .order_by(Comment.id)
+        .options(selectinload(Comment.author))
+    )
+    if open_only:
+        query = query.where(Comment.resolved_at.is_(None))
+    return list(session.scalars(query))
+
+
+def add_comment(
+    session: Session,
+    actor: Official,
+    version: SopVersion,
+    anchor: str,
+    body: str,
+    parent_id: int | None = None,
+) -> Comment:
+    if not may_comment(actor):
+        raise Forbidden("comments are written by ministry officials and facilitators")
+    errors = []
+    if anchor not in anchors(SopContent.model_validate(version.content)):
+        errors.append(
+            FieldError(pointer("anchor"), f"{anchor!r} is not a place in version {version.number}")
+        )
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.version_id != version.id:
+            errors.append(FieldError(pointer("parent_id"), "no such comment on this version"))
+    if not body.strip():
+        errors.append(FieldError(pointer("body"), "must not be empty"))
+    if errors:
+        raise ValidationFailed(errors)
+    comment = Comment(
+        version_id=version.id,
+        anchor=anchor,
+        body=body.strip(),
+        author_id=actor.id,
+        parent_id=parent_id,
+        created_at=utcnow(),
+    )
+    comment.author = actor
+    session.add(comment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "comment.created",
+        sop_code=version.sop.code,
+        version_number=version.number,
+        details={"comment_id": comment.id, "anchor": anchor, "parent_id": parent_id},
+    )
+    return comment
+
+
+def set_resolved(
+    session: Session, actor: Official, version: SopVersion, comment_id: int, resolved: bool
+) -> Comment:
+    comment = session.scalar(
+        select(Comment)
+        .where(Comment.id == comment_id, Comment.version_id == version.id)
+        .options(selectinload(Comment.author))
+    )
+    if comment is None:
+        raise NotFound(f"no comment {comment_id} on this version")
+    if not (
+        actor.id == comment.author_id
+        or actor.has_role(Role.FACILITATOR)
+        or (actor.has_role(Role.DRAFTER) and actor.ministry_code in version.required_ministries)
+    ):
+        raise Forbidden(
+            "a comment is resolved by its author, a drafter of the SOP or a facilitator"
+        )
+    if resolved == (comment.resolved_at is not None):
+        return comment
+    comment.resolved_at = utcnow() if resolved else None
+    comment.resolved_by_id = actor.id if resolved else None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "comment.resolved" if resolved else "comment.reopened",
+        sop_code=version.sop.code,
+        version_number=version.number,
+        details={"comment_id": comment.id},
+    )
+    return comment

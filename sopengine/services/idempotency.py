@@ -1,0 +1,83 @@
+"""Idempotency-Key: a retried POST returns the first answer without acting twice.
+
+The key row is inserted first (``ON CONFLICT DO NOTHING``), in the same transaction as the
+action: a concurrent retry waits on the key's unique index until the first commits, then
+replays its stored answer; if the first fails, its key row is rolled back with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from sopengine.db.base import utcnow
+from sopengine.db.models import IdempotencyKey, Official
+from sopengine.errors import Conflict, FieldError, ValidationFailed
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status_code: int
+    body: Any
+    headers: dict[str, str]
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def run_once(
+    session: Session,
+    official: Official,
+    key: str | None,
+    fingerprint: str,
+    act: Callable[[], StoredAnswer],
+    ttl: timedelta,
+) -> StoredAnswer:
+    """Run ``act`` unless this key was already used for this request; then replay its answer."""
+    if key is None:
+        return act()
+    now = utcnow()
+    session.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.official_id == official.id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at < now - ttl,
+        )
+    )
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = session.execute(
+        insert(IdempotencyKey)
+        .values(official_id=official.id, key=key, request_hash=fingerprint, created_at=now)
+        .on_conflict_do_nothing()
+    ).rowcount
+    if not claimed:
+        row = session.scalar(
+            select(IdempotencyKey).where(
+                IdempotencyKey.official_id == official.id, IdempotencyKey.key == key
+            )
+        )
+        assert row is not None
+        if row.request_hash != fingerprint:
+            raise ValidationFailed(
+                [FieldError("header:Idempotency-Key", "already used for a different request")]
+            )
+        if row.status_code is None:
+            raise Conflict("a request with this Idempotency-Key is still being processed")
+        return StoredAnswer(row.status_code, row.response_body, dict(row.response_headers or {}))
+
+    answer = act()
+    row = session.get(IdempotencyKey, (official.id, key))
+    assert row is not None
+    row.status_code, row.response_body = answer.status_code, answer.body
+    row.response_headers = answer.headers
+    session.flush()
+    return answer
