@@ -147,3 +147,92 @@ async def create_sop(
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def version_url(code: str = "SOP-RR-001", number: int = 1) -> str:
+    return f"/api/v1/sops/{code}/versions/{number}"
+
+
+async def get_version(
+    client: httpx.AsyncClient, person: Person, code: str = "SOP-RR-001", number: int = 1
+) -> dict[str, Any]:
+    r = await client.get(version_url(code, number), headers=person.headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def action(
+    client: httpx.AsyncClient,
+    person: Person,
+    name: str,
+    code: str = "SOP-RR-001",
+    number: int = 1,
+    **body: Any,
+) -> httpx.Response:
+    return await client.post(
+        f"{version_url(code, number)}/actions/{name}", json=body or None, headers=person.headers
+    )
+
+
+async def sign(
+    client: httpx.AsyncClient,
+    people: Officials,
+    ministry: str,
+    decision: str = "approve",
+    *,
+    code: str = "SOP-RR-001",
+    number: int = 1,
+    content_hash: str | None = None,
+    comment: str = "",
+) -> httpx.Response:
+    person = people.signatory[ministry]
+    if content_hash is None:
+        content_hash = (await get_version(client, person, code, number))["content_hash"]
+    body = {"decision": decision, "content_hash": content_hash, "comment": comment}
+    return await client.put(
+        f"{version_url(code, number)}/signoffs/{ministry}", json=body, headers=person.headers
+    )
+
+
+async def ok(response: httpx.Response | Any, status: int = 200) -> dict[str, Any]:
+    response = await response if not isinstance(response, httpx.Response) else response
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+REQUIRED = ("MFA", "MOI", "MOMD")
+"""The ministries the sample SOP binds; MOMD leads it."""
+
+
+async def bring_to(
+    client: httpx.AsyncClient, people: Officials, state: str, code: str = "SOP-RR-001"
+) -> None:
+    """Create the sample SOP and walk version 1 (and 2 for superseded) to ``state`` over HTTP."""
+    await create_sop(client, people.facilitator, code)
+    drafter, lead = people.drafter["MOMD"], people.signatory["MOMD"]
+    if state == "draft":
+        return
+    if state == "withdrawn":
+        await ok(action(client, lead, "withdraw", code, reason="No longer needed"))
+        return
+    await ok(action(client, drafter, "submit", code))
+    if state == "in_review":
+        return
+    for ministry in REQUIRED:
+        await ok(sign(client, people, ministry, code=code))
+    if state == "endorsed":
+        return
+    await ok(action(client, lead, "apply", code, effective_date="2027-01-01"))
+    if state == "applied":
+        return
+    assert state == "superseded", state
+    await ok(
+        client.post(
+            f"/api/v1/sops/{code}/versions", json={"change_summary": "v2"}, headers=drafter.headers
+        ),
+        201,
+    )
+    await ok(action(client, drafter, "submit", code, 2))
+    for ministry in REQUIRED:
+        await ok(sign(client, people, ministry, code=code, number=2))
+    await ok(action(client, lead, "apply", code, 2, effective_date="2028-01-01"))

@@ -97,3 +97,21 @@ def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str]) -> None:
+    import sqlite3
+
+    assert run(["db", "upgrade"], cli_env).returncode == 0
+    for name in ("A", "B", "C"):
+        assert (
+            run(["officials", "create", "--name", name, "--role", "admin"], cli_env).returncode == 0
+        )
+    good = run(["audit", "verify"], cli_env)
+    assert good.returncode == 0 and "3 events" in good.stdout
+
+    path = cli_env["SOPENGINE_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE audit_events SET action = 'official.deleted' WHERE seq = 2")
+    bad = run(["audit", "verify"], cli_env)
+    assert bad.returncode == 1 and "event 2" in bad.stderr
