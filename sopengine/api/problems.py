@@ -10,13 +10,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sopengine.errors import (
+    Conflict,
     FieldError,
     MalformedBody,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
     SopError,
     ValidationFailed,
     pointer,
@@ -78,6 +82,25 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
+    # Unique and foreign-key races that a service's own checks could not see coming.
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        Conflict(
+            "the change conflicts with data written at the same moment; nothing was changed, "
+            "read again and retry"
+        ),
+        request,
+    )
+
+
+async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        PreconditionFailed("the record changed while this request was applied; read it again"),
+        request,
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     error = SopError(
@@ -97,6 +120,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SopError, _on_sop_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

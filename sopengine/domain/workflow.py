@@ -8,7 +8,7 @@ a version's state changes. ``MachineError`` becomes ``InvalidTransition`` (409).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -153,6 +153,7 @@ def available_actions(actor: Actor, facts: VersionFacts) -> list[str]:
 def fire(version: Stateful, trigger: str, actor: Actor | None, facts: VersionFacts) -> State:
     """Check legality, permission and guards, then move the version. ``actor=None`` is the service."""
     rule = BY_NAME[trigger]
+    facts = replace(facts, state=version.state)
     if trigger not in legal_triggers(version.state):
         allowed = available_actions(actor, facts) if actor is not None else []
         raise InvalidTransition(

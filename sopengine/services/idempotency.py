@@ -54,12 +54,14 @@ def run_once(
         )
     )
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING tells whether this request inserted the key (rowcount is not reliable here).
     claimed = session.execute(
         insert(IdempotencyKey)
         .values(official_id=official.id, key=key, request_hash=fingerprint, created_at=now)
         .on_conflict_do_nothing()
-    ).rowcount
-    if not claimed:
+        .returning(IdempotencyKey.key)
+    ).first()
+    if claimed is None:
         row = session.scalar(
             select(IdempotencyKey).where(
                 IdempotencyKey.official_id == official.id, IdempotencyKey.key == key

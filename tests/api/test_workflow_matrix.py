@@ -29,7 +29,7 @@ DEST = {"submit": "in_review", "recall": "draft", "apply": "applied", "withdraw"
 BODY = {"effective_date": "2027-03-01", "reason": "Replaced by a joint instruction"}
 
 
-def person(officials: Officials, who: str):  # noqa: ANN201
+def person(officials: Officials, who: str):
     role, _, ministry = who.partition(":")
     found = getattr(officials, role)
     return found[ministry] if ministry else found

@@ -1,0 +1,137 @@
+"""Five ministries signing at the same moment, against a real server with two worker processes.
+
+Runs on the same backend as the rest of the suite: on PostgreSQL in a scratch schema, on
+SQLite in a scratch file. Every round must end endorsed, with exactly one endorsement and
+five counted approvals, and the audit chain must verify at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.helpers import loc, sample_content
+from tests.test_cli import free_port
+
+ROUNDS = 50
+SCHEMA = "concurrency"
+MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    admin: dict[str, str]
+
+
+def _database_url(engine: Engine, tmp_path: Path) -> str:
+    if engine.dialect.name != "postgresql":
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    base = engine.url.render_as_string(hide_password=False)
+    return f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={SCHEMA}')}"
+
+
+@pytest.fixture(scope="module")
+def live_server(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "SOPENGINE_DATABASE_URL": _database_url(engine, tmp)}
+    cli = [sys.executable, "-m", "sopengine.cli"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    made = subprocess.run([*cli, "officials", "create", "--name", "Admin", "--role", "admin"],
+                          env=env, check=True, capture_output=True, text=True)  # fmt: skip
+    token = made.stdout.strip().splitlines()[-1]
+    port = free_port()
+    log = (tmp / "server.log").open("w")
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "2", "--no-upgrade", "--log-level", "warning"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, (
+                tmp / "server.log"
+            ).read_text()
+            time.sleep(0.2)
+        yield LiveServer(url, {"Authorization": f"Bearer {token}"})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+
+
+async def _official(
+    client: httpx.AsyncClient, admin: dict[str, str], **body: object
+) -> dict[str, str]:
+    r = await client.post("/api/v1/officials", json=body, headers=admin)
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+async def test_five_simultaneous_approvals_endorse_exactly_once(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as client:
+        admin = live_server.admin
+        facilitator = await _official(client, admin, name="F", roles=["facilitator"])
+        signatories = {
+            m: await _official(client, admin, name=f"S {m}", roles=["signatory"], ministry=m)
+            for m in MINISTRIES
+        }
+        content = sample_content()
+        content["procedure"][0]["supporting"] = ["MOMD", "MOLSA", "MOP"]
+
+        for round_ in range(ROUNDS):
+            code = f"SOP-RACE-{round_:03d}"
+            body = {"code": code, "thematic_area": "whole_of_government", "lead_ministry": "MOP",
+                    "title": loc("Race", "سباق"), "languages": ["en", "ar"], "primary_language": "en",
+                    "required_ministries": list(MINISTRIES), "content": content}  # fmt: skip
+            created = await client.post("/api/v1/sops", json=body, headers=facilitator)
+            assert created.status_code == 201, created.text
+            base = f"/api/v1/sops/{code}/versions/1"
+            submitted = await client.post(f"{base}/actions/submit", headers=facilitator)
+            assert submitted.status_code == 200, submitted.text
+            content_hash = submitted.json()["content_hash"]
+
+            answers = await asyncio.gather(*(
+                client.put(f"{base}/signoffs/{m}", headers=signatories[m],
+                           json={"decision": "approve", "content_hash": content_hash})
+                for m in MINISTRIES
+            ))  # fmt: skip
+            assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
+
+            version = (await client.get(base, headers=facilitator)).json()
+            assert version["state"] == "endorsed", round_
+            assert [s["status"] for s in version["signoffs"]] == ["approved"] * 5
+            events = (
+                await client.get("/api/v1/audit", params={"sop": code}, headers=admin)
+            ).json()["items"]
+            actions = [e["action"] for e in events]
+            assert actions.count("version.endorse") == 1, actions
+            assert actions.count("signoff.recorded") == 5
+            assert actions[-1] == "version.endorse"
+
+        report = (await client.get("/api/v1/audit/verify", headers=admin)).json()
+        assert report["ok"] is True, report
+        assert report["events_checked"] >= ROUNDS * 8
