@@ -61,6 +61,20 @@ def _officials_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _officials_revoke(args: argparse.Namespace) -> int:
+    from sopengine.services import officials
+
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            official = officials.get_official(session, args.id)
+            count = officials.revoke_tokens(session, None, official)
+    finally:
+        engine.dispose()
+    print(f"revoked {count} token(s) of official {args.id}")
+    return 0
+
+
 def _audit_verify(_: argparse.Namespace) -> int:
     from sopengine.services import audit
 
@@ -130,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--position")
     create.add_argument("--email")
     create.set_defaults(handler=_officials_create)
+    revoke = off.add_parser("revoke", help="revoke every API token of an official")
+    revoke.add_argument("--id", type=int, required=True, help="the official's id")
+    revoke.set_defaults(handler=_officials_revoke)
 
     aud = sub.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", required=True

@@ -68,6 +68,16 @@ class OfficialCreated(OfficialOut):
     )
 
 
+class TokenOut(BaseModel):
+    official_id: int
+    token: str = Field(description="Shown only in this answer")
+
+
+class RevokedOut(BaseModel):
+    official_id: int
+    revoked: int
+
+
 class MeOut(BaseModel):
     id: int
     name: str

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Ministry, Official
 from sopengine.domain.roles import Role, role_ministry_problem
-from sopengine.errors import Conflict, FieldError, Unauthorized, ValidationFailed, pointer
+from sopengine.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+    pointer,
+)
 from sopengine.services import audit
 
 TOKEN_PREFIX = "sope_"
@@ -80,6 +87,34 @@ def issue_token(session: Session, official: Official) -> str:
     session.add(ApiToken(official_id=official.id, token_hash=hash_token(token), prefix=token[:12]))
     session.flush()
     return token
+
+
+def get_official(session: Session, official_id: int) -> Official:
+    official = session.get(Official, official_id)
+    if official is None:
+        raise NotFound(f"no official {official_id}")
+    return official
+
+
+def new_token(session: Session, actor: Official | None, official: Official) -> str:
+    token = issue_token(session, official)
+    audit.record(session, actor, "token.issued", details={"official_id": official.id})
+    return token
+
+
+def revoke_tokens(session: Session, actor: Official | None, official: Official) -> int:
+    """Revoke every live token of the official; answers how many were revoked."""
+    now = utcnow()
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.official_id == official.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+    session.flush()
+    audit.record(
+        session, actor, "token.revoked", details={"official_id": official.id, "tokens": len(tokens)}
+    )
+    return len(tokens)
 
 
 def authenticate(session: Session, token: str, touch_after: timedelta) -> Official:

@@ -80,3 +80,21 @@ async def test_ministries_are_seeded_in_both_languages(client, officials: Offici
     assert set(by_code) == {"MFA", "MOI", "MOMD", "MOLSA", "MOP"}
     assert by_code["MOI"] == {"en": "Ministry of Interior", "ar": "وزارة الداخلية"}
     assert by_code["MOMD"]["ar"] == "وزارة الهجرة والمهجرين"
+
+
+async def test_admin_revokes_and_reissues_tokens(client, officials: Officials) -> None:
+    person = officials.drafter["MOP"]
+    url = f"/api/v1/officials/{person.official.id}/tokens"
+    assert (await client.delete(url, headers=officials.facilitator.headers)).status_code == 403
+    r = await client.delete(url, headers=officials.admin.headers)
+    assert r.status_code == 200 and r.json() == {"official_id": person.official.id, "revoked": 1}
+    assert (await client.get("/api/v1/me", headers=person.headers)).status_code == 401
+    fresh = await client.post(url, headers=officials.admin.headers)
+    assert fresh.status_code == 201
+    me = await client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {fresh.json()['token']}"}
+    )
+    assert me.json()["id"] == person.official.id
+    assert (
+        await client.delete("/api/v1/officials/999999/tokens", headers=officials.admin.headers)
+    ).status_code == 404

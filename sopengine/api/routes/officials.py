@@ -6,10 +6,10 @@ from fastapi import APIRouter, status
 
 from sopengine.api.deps import CurrentOfficial, SessionDep, require
 from sopengine.api.problems import responses
-from sopengine.api.schemas import MeOut, OfficialCreated, OfficialIn
+from sopengine.api.schemas import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
 from sopengine.db.models import Official
 from sopengine.domain.roles import Role
-from sopengine.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from sopengine.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import officials
 
 router = APIRouter(tags=["officials"])
@@ -57,4 +57,29 @@ def me(official: CurrentOfficial) -> MeOut:
         position=official.position,
         ministry=official.ministry_code,
         roles=official.roles,
+    )
+
+
+@router.post(
+    "/officials/{official_id}/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenOut,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="Issue another API token for an official (shown once)",
+)
+def issue_token(official_id: int, session: SessionDep, admin: Admin) -> TokenOut:
+    official = officials.get_official(session, official_id)
+    return TokenOut(official_id=official.id, token=officials.new_token(session, admin, official))
+
+
+@router.delete(
+    "/officials/{official_id}/tokens",
+    response_model=RevokedOut,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="Revoke every API token of an official",
+)
+def revoke_tokens(official_id: int, session: SessionDep, admin: Admin) -> RevokedOut:
+    official = officials.get_official(session, official_id)
+    return RevokedOut(
+        official_id=official.id, revoked=officials.revoke_tokens(session, admin, official)
     )
