@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from sopengine.config import get_settings
 from sopengine.db import models  # noqa: F401  (registers every table)
-from sopengine.db.base import Base
+from sopengine.db.base import Base, include_in_autogenerate
 from sopengine.db.session import make_engine
 
 config = context.config
@@ -25,6 +25,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_in_autogenerate,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,10 +1,11 @@
-"""Opaque cursors for keyset pagination."""
+"""Opaque cursors: keyset (``after`` an id) for plain lists, ``offset`` for ranked results."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Query
@@ -17,18 +18,25 @@ Cursor = Annotated[
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size")]
 
 
-def encode_cursor(after_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode().rstrip("=")
+@dataclass(frozen=True)
+class Position:
+    after: int = 0
+    offset: int = 0
 
 
-def decode_cursor(cursor: str | None) -> int:
+def encode_cursor(after: int | None = None, offset: int | None = None) -> str:
+    data = {"after": after} if after is not None else {"offset": offset}
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Position:
     if not cursor:
-        return 0
+        return Position()
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        after = json.loads(raw)["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position = Position(after=data.get("after", 0), offset=data.get("offset", 0))
+    except (binascii.Error, ValueError, AttributeError, TypeError) as exc:
         raise BadRequest("the cursor is not one this service gave out") from exc
-    if not isinstance(after, int) or after < 0:
+    if not all(isinstance(v, int) and 0 <= v < 2**62 for v in (position.after, position.offset)):
         raise BadRequest("the cursor is not one this service gave out")
-    return after
+    return position

@@ -200,6 +200,14 @@ class LatestVersion(BaseModel):
     state: str
 
 
+class SnippetOut(BaseModel):
+    text: str = Field(
+        description="A short window of the matching text; matches in <mark>, HTML-escaped"
+    )
+    language: str
+    where: str = Field(description="Where the text is: title, scope, procedure/2/title …")
+
+
 class SopListItem(BaseModel):
     code: str
     thematic_area: str
@@ -207,6 +215,11 @@ class SopListItem(BaseModel):
     title: dict[str, str]
     latest_version: LatestVersion
     applied_version: int | None
+    review_due: date | None = Field(
+        default=None, description="Periodic review of the applied version"
+    )
+    rank: float | None = Field(default=None, description="Relevance, with q")
+    snippet: SnippetOut | None = None
 
 
 class SopPage(BaseModel):

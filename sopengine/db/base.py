@@ -50,3 +50,12 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: leave out the dialect-specific full-text structures.
+
+    They are made by migration 0004 and not in the models: the PostgreSQL GIN expression
+    index, and the SQLite FTS5 table with its shadow tables and triggers (all named fts_…).
+    """
+    return not (name or "").startswith("fts_")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +21,7 @@ from sopengine.domain.content import (
     restrict_languages,
 )
 from sopengine.domain.roles import Role
+from sopengine.domain.search import Snippet, snippet
 from sopengine.errors import (
     Conflict,
     FieldError,
@@ -29,7 +32,7 @@ from sopengine.errors import (
     ValidationFailed,
     pointer,
 )
-from sopengine.services import audit
+from sopengine.services import audit, search
 from sopengine.services.templates import Template
 
 
@@ -123,6 +126,7 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
     _apply_text(version, version_text)
     session.add(version)
     session.flush()
+    search.refresh(session, version)
     audit.record(
         session,
         actor,
@@ -173,6 +177,7 @@ def update_text(
     except StaleDataError as exc:
         # Another request changed the row between our read and this write.
         raise PreconditionFailed("the version was changed by someone else; read it again") from exc
+    search.refresh(session, version)
     audit.record(
         session,
         actor,
@@ -258,19 +263,36 @@ class SopListing:
     sop: Sop
     latest: SopVersion
     applied_number: int | None
+    applied_review_due: date | None = None
+    snippet: Snippet | None = None
+    rank: float | None = None
+
+
+@dataclass(frozen=True)
+class SopFilters:
+    thematic_area: str | None = None
+    ministry: str | None = None
+    state: str | None = None
+    awaiting: str | None = None
+    review_due_before: date | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[SopListing]
+    next_after: int | None = None
+    next_offset: int | None = None
 
 
 def list_sops(
-    session: Session,
-    *,
-    thematic_area: str | None = None,
-    ministry: str | None = None,
-    state: str | None = None,
-    awaiting: str | None = None,
-    after_id: int = 0,
-    limit: int = 50,
-) -> tuple[list[SopListing], int | None]:
-    """One page of SOPs in creation order, each with its latest version; and the next cursor."""
+    session: Session, filters: SopFilters, *, after_id: int = 0, offset: int = 0, limit: int = 50
+) -> Page:
+    """One page of SOPs, each with its latest version.
+
+    Without ``q``: creation order, keyset-paged by id. With ``q``: ranked full-text hits with
+    a highlighted snippet each, paged by offset.
+    """
     latest_number = (
         select(SopVersion.sop_id, func.max(SopVersion.number).label("number"))
         .group_by(SopVersion.sop_id)
@@ -283,28 +305,73 @@ def list_sops(
             SopVersion,
             and_(SopVersion.sop_id == Sop.id, SopVersion.number == latest_number.c.number),
         )
-        .where(Sop.id > after_id)
-        .order_by(Sop.id)
         .limit(limit + 1)
     )
-    if thematic_area:
-        query = query.where(Sop.thematic_area == thematic_area)
-    if state:
-        other = aliased(SopVersion)
-        any_version = select(other.id).where(other.sop_id == Sop.id, other.state == state)
-        query = query.where(exists(any_version))
-    if ministry:
-        binds = select(VersionMinistry.version_id).where(
-            VersionMinistry.version_id == SopVersion.id, VersionMinistry.ministry_code == ministry
+    query = _filtered(query, filters)
+    ranked = search.ranked(session, filters.q) if filters.q else None
+    if filters.q and ranked is None:
+        return Page([])
+    if ranked is not None:
+        query = (
+            query.add_columns(ranked.c.rank)
+            .join(ranked, ranked.c.sop_id == Sop.id)
+            .order_by(ranked.c.rank.desc(), Sop.id)
+            .offset(offset)
         )
-        query = query.where(or_(Sop.lead_ministry_code == ministry, exists(binds)))
-    if awaiting:
-        query = query.where(exists(_awaiting_decision(awaiting)))
+    else:
+        query = query.add_columns(literal(None)).where(Sop.id > after_id).order_by(Sop.id)
     rows = session.execute(query).all()
     page, more = rows[:limit], len(rows) > limit
-    applied = _applied_numbers(session, [sop.id for sop, _ in page])
-    items = [SopListing(sop, version, applied.get(sop.id)) for sop, version in page]
-    return items, (page[-1][0].id if more else None)
+    applied = _applied(session, [sop.id for sop, _, _ in page])
+    items = [
+        SopListing(
+            sop,
+            version,
+            *applied.get(sop.id, (None, None)),
+            snippet=_snippet(version, filters.q) if filters.q else None,
+            rank=rank,
+        )
+        for sop, version, rank in page
+    ]
+    if not more:
+        return Page(items)
+    if ranked is not None:
+        return Page(items, next_offset=offset + limit)
+    return Page(items, next_after=page[-1][0].id)
+
+
+def _filtered(query: Select[Any], filters: SopFilters) -> Select[Any]:
+    if filters.thematic_area:
+        query = query.where(Sop.thematic_area == filters.thematic_area)
+    if filters.state:
+        other = aliased(SopVersion)
+        query = query.where(
+            exists(select(other.id).where(other.sop_id == Sop.id, other.state == filters.state))
+        )
+    if filters.ministry:
+        binds = select(VersionMinistry.version_id).where(
+            VersionMinistry.version_id == SopVersion.id,
+            VersionMinistry.ministry_code == filters.ministry,
+        )
+        query = query.where(or_(Sop.lead_ministry_code == filters.ministry, exists(binds)))
+    if filters.awaiting:
+        query = query.where(exists(_awaiting_decision(filters.awaiting)))
+    if filters.review_due_before:
+        due = aliased(SopVersion)
+        query = query.where(
+            exists(
+                select(due.id).where(
+                    due.sop_id == Sop.id,
+                    due.state == "applied",
+                    due.review_due <= filters.review_due_before,
+                )
+            )
+        )
+    return query
+
+
+def _snippet(version: SopVersion, q: str) -> Snippet | None:
+    return snippet(version.title, SopContent.model_validate(version.content), q)
 
 
 def _awaiting_decision(ministry: str):
@@ -324,15 +391,16 @@ def _awaiting_decision(ministry: str):
     )
 
 
-def _applied_numbers(session: Session, sop_ids: list[int]) -> dict[int, int]:
+def _applied(session: Session, sop_ids: list[int]) -> dict[int, tuple[int, date | None]]:
+    """The applied version's number and review date of each SOP that has one."""
     if not sop_ids:
         return {}
     rows = session.execute(
-        select(SopVersion.sop_id, SopVersion.number).where(
+        select(SopVersion.sop_id, SopVersion.number, SopVersion.review_due).where(
             SopVersion.sop_id.in_(sop_ids), SopVersion.state == "applied"
         )
     )
-    return dict(rows.all())
+    return {sop_id: (number, due) for sop_id, number, due in rows}
 
 
 def applied_number(sop: Sop) -> int | None:

@@ -26,7 +26,7 @@ from sopengine.errors import (
     ValidationFailed,
     pointer,
 )
-from sopengine.services import audit
+from sopengine.services import audit, search
 
 
 def load_signoffs(session: Session, version: SopVersion) -> list[SignOff]:
@@ -281,6 +281,7 @@ def revise(session: Session, actor: Official, code: str, change_summary: str) ->
     new.sop = sop
     session.add(new)
     session.flush()
+    search.refresh(session, new)
     audit.record(
         session,
         actor,

@@ -31,14 +31,14 @@ def list_events(
     limit: Limit = None,
 ) -> AuditPage:
     size = min(limit or settings.page_size_default, settings.page_size_max)
-    query = select(AuditEvent).where(AuditEvent.seq > decode_cursor(cursor))
+    query = select(AuditEvent).where(AuditEvent.seq > decode_cursor(cursor).after)
     if sop:
         query = query.where(AuditEvent.sop_code == sop)
     rows = list(session.scalars(query.order_by(AuditEvent.seq).limit(size + 1)))
     page = rows[:size]
     return AuditPage(
         items=[AuditEventOut.model_validate(e, from_attributes=True) for e in page],
-        next_cursor=encode_cursor(page[-1].seq) if len(rows) > size else None,
+        next_cursor=encode_cursor(after=page[-1].seq) if len(rows) > size else None,
     )
 
 

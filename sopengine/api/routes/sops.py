@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -19,6 +20,7 @@ from sopengine.api.representations import version_out
 from sopengine.api.schemas import (
     ContentUpdate,
     LatestVersion,
+    SnippetOut,
     SopCreate,
     SopListItem,
     SopOut,
@@ -107,7 +109,12 @@ def create_sop(
     return version_out(session, version, official, response)
 
 
-@router.get("/sops", response_model=SopPage, responses=responses(Unauthorized, BadRequest))
+@router.get(
+    "/sops",
+    response_model=SopPage,
+    responses=responses(Unauthorized, BadRequest),
+    summary="List SOPs, filtered; with q, ranked full-text hits with a highlighted snippet",
+)
 def list_sops(
     session: SessionDep,
     settings: SettingsDep,
@@ -123,32 +130,46 @@ def list_sops(
         str | None,
         Query(max_length=16, description="In review, waiting for this ministry's decision"),
     ] = None,
+    review_due_before: Annotated[
+        date | None, Query(description="Applied SOPs whose periodic review is due by this date")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=500, description="Full text, English and Arabic (diacritics ignored)"),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> SopPage:
     size = min(limit or settings.page_size_default, settings.page_size_max)
-    items, after = sops.list_sops(
+    position = decode_cursor(cursor)
+    page = sops.list_sops(
         session,
-        thematic_area=thematic_area,
-        ministry=ministry,
-        state=state,
-        awaiting=awaiting,
-        after_id=decode_cursor(cursor),
-        limit=size,
-    )
-    return SopPage(
-        items=[
-            SopListItem(
-                code=i.sop.code,
-                thematic_area=i.sop.thematic_area,
-                lead_ministry=i.sop.lead_ministry_code,
-                title=i.latest.title,
-                latest_version=LatestVersion(number=i.latest.number, state=i.latest.state),
-                applied_version=i.applied_number,
-            )
-            for i in items
-        ],
-        next_cursor=encode_cursor(after) if after is not None else None,
+        sops.SopFilters(thematic_area=thematic_area, ministry=ministry, state=state,
+                        awaiting=awaiting, review_due_before=review_due_before, q=q),
+        after_id=position.after, offset=position.offset, limit=size,
+    )  # fmt: skip
+    if page.next_after is not None:
+        next_cursor: str | None = encode_cursor(after=page.next_after)
+    elif page.next_offset is not None:
+        next_cursor = encode_cursor(offset=page.next_offset)
+    else:
+        next_cursor = None
+    return SopPage(items=[_item(i) for i in page.items], next_cursor=next_cursor)
+
+
+def _item(i: sops.SopListing) -> SopListItem:
+    return SopListItem(
+        code=i.sop.code,
+        thematic_area=i.sop.thematic_area,
+        lead_ministry=i.sop.lead_ministry_code,
+        title=i.latest.title,
+        latest_version=LatestVersion(number=i.latest.number, state=i.latest.state),
+        applied_version=i.applied_number,
+        review_due=i.applied_review_due,
+        rank=i.rank,
+        snippet=SnippetOut(text=i.snippet.text, language=i.snippet.language, where=i.snippet.where)
+        if i.snippet
+        else None,
     )
 
 

@@ -5,6 +5,7 @@ from sopengine.db.models.idempotency import IdempotencyKey
 from sopengine.db.models.ministry import Ministry
 from sopengine.db.models.official import ApiToken, Official
 from sopengine.db.models.review import Comment, SignOff
+from sopengine.db.models.search import SopSearchDocument
 from sopengine.db.models.sop import Sop, SopVersion, VersionMinistry
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Official",
     "SignOff",
     "Sop",
+    "SopSearchDocument",
     "SopVersion",
     "VersionMinistry",
 ]

@@ -1,0 +1,94 @@
+"""Text normalization for search, and highlighted snippets.
+
+Arabic is folded before indexing and querying: diacritics (tashkeel) and tatweel are
+removed and alef/hamza variants become a bare alef, so ``يسجل`` finds ``يُسجَّل`` and
+``اعادة`` finds ``إعادة``. Latin text is case-folded. Both databases index the folded
+text; PostgreSQL stems it with the ``english`` configuration, SQLite FTS5 with porter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sopengine.domain.content import SopContent, iter_texts
+
+_TASHKEEL = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
+)
+_ALEF = str.maketrans(
+    {"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627"}
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 12
+
+
+def fold(text: str) -> str:
+    """Normalize text the same way for the index and for queries."""
+    return _TASHKEEL.sub("", text).translate(_ALEF).casefold()
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, folded; punctuation and operators are dropped."""
+    return _WORD.findall(fold(query))[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    title: str
+    body: str
+
+
+def document(title: dict[str, str], content: SopContent) -> SearchDocument:
+    """The folded text of a version's title and of every text of its content, all languages."""
+    body = "\n".join(fold(value) for _path, text in iter_texts(content) for value in text.values())
+    return SearchDocument(title="\n".join(fold(v) for v in title.values()), body=body)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    language: str
+    where: str
+
+
+def _texts(title: dict[str, str], content: SopContent) -> Iterator[tuple[str, str, str]]:
+    for lang, value in title.items():
+        yield "title", lang, value
+    for path, text in iter_texts(content):
+        for lang, value in text.items():
+            yield "/".join(map(str, path)), lang, value
+
+
+def _matches(word: str, wanted: Iterable[str]) -> bool:
+    return any(
+        token == t or (len(t) >= 3 and token.startswith(t))
+        for token in _WORD.findall(fold(word))
+        for t in wanted
+    )
+
+
+def snippet(
+    title: dict[str, str], content: SopContent, query: str, width: int = 12
+) -> Snippet | None:
+    """A short window of the first text that contains a query word, words in ``<mark>``."""
+    wanted = terms(query)
+    if not wanted:
+        return None
+    for where, lang, value in _texts(title, content):
+        words = value.split()
+        hits = [i for i, w in enumerate(words) if _matches(w, wanted)]
+        if not hits:
+            continue
+        start = max(0, hits[0] - width // 3)
+        window = words[start : start + width]
+        marked = " ".join(
+            f"<mark>{html.escape(w)}</mark>" if _matches(w, wanted) else html.escape(w)
+            for w in window
+        )
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if start + width < len(words) else ""
+        return Snippet(prefix + marked + suffix, lang, where)
+    return None
