@@ -95,11 +95,44 @@ def _audit_verify(_: argparse.Namespace) -> int:
     return 1
 
 
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from sopengine.services import delivery
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        sent = delivery.run(make_sessionmaker(engine), settings, once=args.once, stop=stop)
+    finally:
+        engine.dispose()
+    print(f"worker stopped; {sent} deliveries attempted")
+    return 0
+
+
+def _start_worker_thread() -> None:
+    import threading
+
+    from sopengine.services import delivery
+
+    settings = get_settings()
+    factory = make_sessionmaker(make_engine(settings))
+    threading.Thread(
+        target=delivery.run, args=(factory, settings), name="webhook-worker", daemon=True
+    ).start()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     if not args.no_upgrade:
         upgrade_database()
+    if args.with_worker:
+        _start_worker_thread()
     uvicorn.run(
         "sopengine.main:create_app",
         factory=True,
@@ -161,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-upgrade", action="store_true", help="do not run migrations first")
+    serve.add_argument(
+        "--with-worker", action="store_true", help="also deliver webhooks from this process"
+    )
+
+    worker = sub.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    worker.add_argument("--once", action="store_true", help="drain what is due, then exit")
+    worker.set_defaults(handler=_worker)
     serve.set_defaults(handler=_serve)
     return parser
 

@@ -49,6 +49,24 @@ class Settings(BaseSettings):
     )
     idempotency_ttl_hours: int = Field(default=24, ge=1)
 
+    webhook_allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated host names or CIDR networks a webhook may point at even "
+        "though they are loopback, private or link-local",
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(default=10.0, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_lease_seconds: float = Field(
+        default=60.0, gt=0, description="How long a claimed delivery is reserved for one worker"
+    )
+    webhook_batch_size: int = Field(default=20, ge=1, le=500)
+    worker_interval_seconds: float = Field(default=2.0, gt=0)
+    review_notice_days: int = Field(
+        default=30, ge=0, description="review.due is announced this many days before the date"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _psycopg3_only(cls, value: str) -> str:

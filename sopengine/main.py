@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from sopengine import __version__
 from sopengine.api import problems
 from sopengine.api.limits import BodySizeLimit
-from sopengine.api.routes import audit, health, ministries, officials, review, sops, templates
+from sopengine.api.routes import (
+    audit,
+    health,
+    ministries,
+    officials,
+    review,
+    sops,
+    templates,
+    webhooks,
+)
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
 
@@ -50,6 +59,6 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (ministries, officials, templates, sops, review, audit):
+    for module in (ministries, officials, templates, sops, review, audit, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

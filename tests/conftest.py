@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -55,7 +56,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, max_body_bytes=64 * 1024)
+    return Settings(
+        database_url=database_url,
+        max_body_bytes=64 * 1024,
+        webhook_allowed_hosts="127.0.0.0/8",
+        webhook_backoff_seconds=0.2,
+        webhook_lease_seconds=2,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +126,34 @@ def officials(db: Session) -> Officials:
 @pytest.fixture
 def templates_dir() -> Path:
     return PROJECT_ROOT / "sop_templates"
+
+
+@pytest.fixture
+def scratch_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
+    """An empty database at head outside the per-test transaction, for work across processes.
+
+    SQLite: a new file. PostgreSQL: a scratch schema of the test database (via search_path).
+    """
+    if engine.dialect.name != "postgresql":
+        url = f"sqlite:///{tmp_path / 'scratch.db'}"
+        scratch = make_engine(Settings(database_url=url))
+        with scratch.connect() as conn:
+            command.upgrade(alembic_config(conn), "head")
+            conn.commit()
+        scratch.dispose()
+        yield url
+        return
+    schema = f"scratch_{os.getpid()}"
+    reset_postgres_schema(engine, schema)
+    base = engine.url.render_as_string(hide_password=False)
+    url = f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+    scratch = make_engine(Settings(database_url=url))
+    with scratch.connect() as conn:
+        command.upgrade(alembic_config(conn), "head")
+        conn.commit()
+    scratch.dispose()
+    try:
+        yield url
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

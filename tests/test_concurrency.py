@@ -1,7 +1,6 @@
 """Five ministries signing at the same moment, against a real server with two worker processes.
 
-Runs on the same backend as the rest of the suite: on PostgreSQL in a scratch schema, on
-SQLite in a scratch file. Every round must end endorsed, with exactly one endorsement and
+Runs on the same backend as the rest of the suite, in a scratch database (``scratch_url``). Every round must end endorsed, with exactly one endorsement and
 five counted approvals, and the audit chain must verify at the end.
 """
 
@@ -15,17 +14,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
-from sqlalchemy import Engine, text
 
 from tests.helpers import loc, sample_content
 from tests.test_cli import free_port
 
 ROUNDS = 50
-SCHEMA = "concurrency"
 MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")
 
 
@@ -35,22 +31,11 @@ class LiveServer:
     admin: dict[str, str]
 
 
-def _database_url(engine: Engine, tmp_path: Path) -> str:
-    if engine.dialect.name != "postgresql":
-        return f"sqlite:///{tmp_path / 'live.db'}"
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    base = engine.url.render_as_string(hide_password=False)
-    return f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={SCHEMA}')}"
-
-
-@pytest.fixture(scope="module")
-def live_server(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "SOPENGINE_DATABASE_URL": _database_url(engine, tmp)}
+@pytest.fixture
+def live_server(scratch_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    tmp = tmp_path
+    env = {**os.environ, "SOPENGINE_DATABASE_URL": scratch_url}
     cli = [sys.executable, "-m", "sopengine.cli"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     made = subprocess.run([*cli, "officials", "create", "--name", "Admin", "--role", "admin"],
                           env=env, check=True, capture_output=True, text=True)  # fmt: skip
     token = made.stdout.strip().splitlines()[-1]
@@ -78,9 +63,6 @@ def live_server(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Ite
         server.terminate()
         server.wait(timeout=30)
         log.close()
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
 
 
 async def _official(

@@ -10,7 +10,7 @@ from sopengine.db.models import Comment, Official, SopVersion
 from sopengine.domain.content import SopContent, anchors
 from sopengine.domain.roles import MINISTRY_ROLES, Role
 from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
-from sopengine.services import audit
+from sopengine.services import audit, webhooks
 
 
 def may_comment(actor: Official) -> bool:
@@ -65,6 +65,10 @@ def add_comment(
     comment.author = actor
     session.add(comment)
     session.flush()
+    webhooks.emit_for_version(
+        session, "comment.created", version,
+        comment_id=comment.id, anchor=anchor, author=actor.name, parent_id=parent_id,
+    )  # fmt: skip
     audit.record(
         session,
         actor,

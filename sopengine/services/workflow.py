@@ -26,7 +26,7 @@ from sopengine.errors import (
     ValidationFailed,
     pointer,
 )
-from sopengine.services import audit, search
+from sopengine.services import audit, search, webhooks
 
 
 def load_signoffs(session: Session, version: SopVersion) -> list[SignOff]:
@@ -117,6 +117,7 @@ def perform(
         details = {"reason": version.withdrawn_reason}
     version.updated_at = now
     session.flush()
+    _announce(session, action, version)
     audit.record(
         session,
         actor,
@@ -126,6 +127,28 @@ def perform(
         details={"from": before, "to": version.state, **details},
     )
     return version
+
+
+def _announce(session: Session, action: str, version: SopVersion) -> None:
+    """Outbox events for an action, in the action's transaction."""
+    if action == "submit":
+        respond_by = version.respond_by.isoformat() if version.respond_by else None
+        webhooks.emit_for_version(session, "version.submitted", version, respond_by=respond_by)
+        for ministry in version.required_ministries:
+            data = webhooks.version_data(version, ministry=ministry, respond_by=respond_by)
+            webhooks.emit(
+                session, "signoff.requested", sop_code=version.sop.code,
+                ministries=[ministry], data=data,
+            )  # fmt: skip
+    elif action == "apply":
+        webhooks.emit_for_version(
+            session, "version.applied", version,
+            effective_date=str(version.effective_date), review_due=str(version.review_due),
+        )  # fmt: skip
+    elif action == "withdraw":
+        webhooks.emit_for_version(
+            session, "version.withdrawn", version, reason=version.withdrawn_reason
+        )
 
 
 def _supersede_others(session: Session, applied: SopVersion) -> None:
@@ -151,6 +174,12 @@ def _supersede_others(session: Session, applied: SopVersion) -> None:
         )
         old.superseded_at = utcnow()
         session.flush()
+        webhooks.emit(
+            session, "version.superseded", sop_code=applied.sop.code,
+            ministries=applied.required_ministries,
+            data={"sop_code": applied.sop.code, "version": old.number, "state": old.state,
+                  "superseded_by": applied.number},
+        )  # fmt: skip
         audit.record(
             session,
             None,
@@ -219,12 +248,22 @@ def record_signoff(
         },
     )
 
+    webhooks.emit_for_version(
+        session, "signoff.recorded", version,
+        ministry=ministry, decision=data.decision, comment=comment,
+    )  # fmt: skip
+    if data.decision == so.Decision.REJECT:
+        webhooks.emit_for_version(
+            session, "version.rejected", version, ministry=ministry, comment=comment
+        )
+
     signoffs = load_signoffs(session, version)
     current = facts(version, signoffs)
     if current.all_approved:
         workflow.fire(version, "endorse", None, current)
         version.endorsed_at = version.updated_at = utcnow()
         session.flush()
+        webhooks.emit_for_version(session, "version.endorsed", version)
         audit.record(
             session,
             None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Path, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from sopengine.api import etag as etags
 from sopengine.api.deps import (
@@ -61,7 +62,7 @@ def act(
     idempotency_key: IdempotencyKeyHeader = None,
     action: str = Path(max_length=20),
     body: ActionIn | None = Body(default=None),
-):
+) -> JSONResponse:
     data = body or ActionIn()
 
     def run() -> tuple[int, VersionOut, dict[str, str]]:
@@ -92,7 +93,7 @@ def sign(
     official: CurrentOfficial,
     ministry: MinistryCode = Path(),
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     def run() -> tuple[int, VersionOut, dict[str, str]]:
         flow.record_signoff(
             session, official, version, ministry,
@@ -132,7 +133,7 @@ def revise(
     settings: SettingsDep,
     official: CurrentOfficial,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     def run() -> tuple[int, VersionOut, dict[str, str]]:
         new = flow.revise(session, official, code, body.change_summary)
         headers = {
@@ -172,7 +173,7 @@ def add_comment(
     settings: SettingsDep,
     official: CurrentOfficial,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     def run() -> tuple[int, CommentOut, dict[str, str]]:
         version = sops.get_version(session, code, number)
         c = comments.add_comment(session, official, version, body.anchor, body.body, body.parent_id)

@@ -7,6 +7,13 @@ from sopengine.db.models.official import ApiToken, Official
 from sopengine.db.models.review import Comment, SignOff
 from sopengine.db.models.search import SopSearchDocument
 from sopengine.db.models.sop import Sop, SopVersion, VersionMinistry
+from sopengine.db.models.webhook import (
+    ReviewReminder,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
     "ApiToken",
@@ -15,9 +22,14 @@ __all__ = [
     "IdempotencyKey",
     "Ministry",
     "Official",
+    "ReviewReminder",
     "SignOff",
     "Sop",
     "SopSearchDocument",
     "SopVersion",
     "VersionMinistry",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep
+from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
+from sopengine.api.problems import responses
+from sopengine.api.schemas import AttemptOut, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
+from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from sopengine.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from sopengine.services import webhooks
+
+router = APIRouter(tags=["webhooks"])
+
+
+def webhook_out(sub: WebhookSubscription) -> WebhookOut:
+    return WebhookOut(id=sub.id, url=sub.url, event_types=sub.event_types,
+                      ministry=sub.ministry_code, created_at=sub.created_at)  # fmt: skip
+
+
+def delivery_out(d: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryOut:
+    return DeliveryOut(
+        id=d.id, message_id=d.message_id, event_type=d.event.event_type, status=d.status,
+        attempts=d.attempts, next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
+        delivered_at=d.delivered_at, last_error=d.last_error, created_at=d.created_at,
+        attempt_log=[
+            AttemptOut(attempted_at=a.attempted_at, success=a.success, status_code=a.status_code,
+                       latency_ms=a.latency_ms, error=a.error)
+            for a in attempts
+        ],
+    )  # fmt: skip
+
+
+@router.post(
+    "/webhooks",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookCreated,
+    responses=responses(Unauthorized, Forbidden, ValidationFailed),
+    summary="Subscribe a URL to events; the signing secret is shown once",
+)
+def subscribe(
+    request: Request,
+    body: WebhookIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    official: CurrentOfficial,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    def run() -> tuple[int, WebhookCreated, dict[str, str]]:
+        sub = webhooks.subscribe(
+            session, settings, official,
+            webhooks.NewSubscription(url=body.url, event_types=body.event_types,
+                                     ministry=body.ministry),
+        )  # fmt: skip
+        created = WebhookCreated(**webhook_out(sub).model_dump(), secret=sub.secret)
+        return 201, created, {"Location": f"/api/v1/webhooks/{sub.id}"}
+
+    return respond_once(session, settings, official, request, idempotency_key, body, run)
+
+
+@router.get(
+    "/webhooks", response_model=list[WebhookOut], responses=responses(Unauthorized, Forbidden)
+)
+def list_webhooks(session: SessionDep, official: CurrentOfficial) -> list[WebhookOut]:
+    return [webhook_out(s) for s in webhooks.list_subscriptions(session, official)]
+
+
+@router.get(
+    "/webhooks/{webhook_id}",
+    response_model=WebhookOut,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+)
+def get_webhook(webhook_id: int, session: SessionDep, official: CurrentOfficial) -> WebhookOut:
+    return webhook_out(webhooks.get_subscription(session, official, webhook_id))
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+)
+def delete_webhook(webhook_id: int, session: SessionDep, official: CurrentOfficial) -> Response:
+    webhooks.unsubscribe(session, official, webhook_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response_model=list[DeliveryOut],
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="The latest deliveries with every attempt (status, response code, latency, error)",
+)
+def list_deliveries(
+    webhook_id: int, session: SessionDep, official: CurrentOfficial
+) -> list[DeliveryOut]:
+    sub = webhooks.get_subscription(session, official, webhook_id)
+    return [delivery_out(d, attempts) for d, attempts in webhooks.deliveries(session, sub)]
+
+
+@router.post(
+    "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    response_model=DeliveryOut,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="Queue a delivery again now, with the same webhook-id",
+)
+def redeliver(
+    webhook_id: int, delivery_id: int, session: SessionDep, official: CurrentOfficial
+) -> DeliveryOut:
+    sub = webhooks.get_subscription(session, official, webhook_id)
+    d = webhooks.redeliver(session, official, sub, delivery_id)
+    return delivery_out(d, [])

@@ -1,0 +1,195 @@
+"""Webhook subscriptions and the outbox: events are written with the change that caused them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sopengine.config import Settings
+from sopengine.db.base import utcnow
+from sopengine.db.models import (
+    Ministry,
+    Official,
+    SopVersion,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from sopengine.domain import webhooks as rules
+from sopengine.domain.roles import Role
+from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
+from sopengine.services import audit
+
+# --- the outbox ----------------------------------------------------------------------
+
+
+def emit(
+    session: Session,
+    event_type: str,
+    *,
+    sop_code: str | None,
+    ministries: list[str],
+    data: dict[str, Any],
+) -> WebhookEvent:
+    """Write an event and one pending delivery per matching subscription (no sending here)."""
+    assert event_type in rules.EVENT_TYPES, event_type
+    now = utcnow()
+    event = WebhookEvent(
+        event_type=event_type, sop_code=sop_code, ministries=sorted(ministries), created_at=now,
+        payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
+    )  # fmt: skip
+    session.add(event)
+    session.flush()
+    for sub in session.scalars(select(WebhookSubscription).where(WebhookSubscription.active)):
+        if event_type in sub.event_types and (sub.ministry_code in (None, *ministries)):
+            session.add(WebhookDelivery(
+                subscription_id=sub.id, event_id=event.id, message_id=f"msg_{uuid.uuid4().hex}",
+                next_attempt_at=now, created_at=now,
+            ))  # fmt: skip
+    session.flush()
+    return event
+
+
+def version_data(version: SopVersion, **extra: Any) -> dict[str, Any]:
+    return {
+        "sop_code": version.sop.code,
+        "version": version.number,
+        "state": version.state,
+        "title": version.title,
+        "content_hash": version.content_hash,
+        "required_ministries": version.required_ministries,
+        "url": f"/api/v1/sops/{version.sop.code}/versions/{version.number}",
+        **extra,
+    }
+
+
+def emit_for_version(session: Session, event_type: str, version: SopVersion, **extra: Any) -> None:
+    emit(session, event_type, sop_code=version.sop.code, ministries=version.required_ministries,
+         data=version_data(version, **extra))  # fmt: skip
+
+
+# --- subscriptions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    url: str
+    event_types: list[str]
+    ministry: str | None = None
+
+
+def subscribe(
+    session: Session, settings: Settings, actor: Official, data: NewSubscription
+) -> WebhookSubscription:
+    ministry = data.ministry
+    if actor.has_role(Role.ADMIN):
+        pass
+    elif actor.has_role(Role.SIGNATORY):
+        if ministry not in (None, actor.ministry_code):
+            raise Forbidden("a signatory subscribes only for its own ministry")
+        ministry = actor.ministry_code
+    else:
+        raise Forbidden("webhooks are managed by admins, and by signatories for their ministry")
+    errors = [
+        FieldError(
+            pointer("event_types", i), f"unknown event type; known: {', '.join(rules.EVENT_TYPES)}"
+        )
+        for i, t in enumerate(data.event_types)
+        if t not in rules.EVENT_TYPES
+    ]
+    if ministry is not None and session.get(Ministry, ministry) is None:
+        errors.append(FieldError(pointer("ministry"), f"unknown ministry {ministry!r}"))
+    problem = rules.url_problem(data.url, settings.webhook_allowed_hosts)
+    if problem:
+        errors.append(FieldError(pointer("url"), problem))
+    if errors:
+        raise ValidationFailed(errors)
+    sub = WebhookSubscription(
+        url=data.url, event_types=sorted(set(data.event_types)), ministry_code=ministry,
+        secret=rules.new_secret(), created_by_id=actor.id, active=True, created_at=utcnow(),
+    )  # fmt: skip
+    session.add(sub)
+    session.flush()
+    audit.record(session, actor, "webhook.created",
+                 details={"webhook_id": sub.id, "url": sub.url, "event_types": sub.event_types,
+                          "ministry": ministry})  # fmt: skip
+    return sub
+
+
+def visible_to(actor: Official, sub: WebhookSubscription) -> bool:
+    return actor.has_role(Role.ADMIN) or (
+        actor.has_role(Role.SIGNATORY) and sub.ministry_code == actor.ministry_code
+    )
+
+
+def list_subscriptions(session: Session, actor: Official) -> list[WebhookSubscription]:
+    if not actor.has_role(Role.ADMIN, Role.SIGNATORY):
+        raise Forbidden("webhooks are managed by admins, and by signatories for their ministry")
+    subs = session.scalars(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.active)
+        .order_by(WebhookSubscription.id)
+    )
+    return [s for s in subs if visible_to(actor, s)]
+
+
+def get_subscription(session: Session, actor: Official, sub_id: int) -> WebhookSubscription:
+    sub = session.get(WebhookSubscription, sub_id)
+    if sub is None or not sub.active:
+        raise NotFound(f"no webhook {sub_id}")
+    if not visible_to(actor, sub):
+        raise Forbidden("this webhook belongs to another ministry")
+    return sub
+
+
+def unsubscribe(session: Session, actor: Official, sub_id: int) -> None:
+    sub = get_subscription(session, actor, sub_id)
+    sub.active, sub.deleted_at = False, utcnow()
+    session.flush()
+    audit.record(session, actor, "webhook.deleted", details={"webhook_id": sub.id})
+
+
+def deliveries(
+    session: Session, sub: WebhookSubscription, limit: int = 100
+) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
+    rows = list(session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id)
+        .order_by(WebhookDelivery.id.desc()).limit(limit)
+        .options(selectinload(WebhookDelivery.event))
+    ))  # fmt: skip
+    attempts: dict[int, list[WebhookAttempt]] = {d.id: [] for d in rows}
+    for a in session.scalars(
+        select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id.in_(attempts))
+        .order_by(WebhookAttempt.id)
+    ):
+        attempts[a.delivery_id].append(a)
+    return [(d, attempts[d.id]) for d in rows]
+
+
+def redeliver(
+    session: Session, actor: Official, sub: WebhookSubscription, delivery_id: int
+) -> WebhookDelivery:
+    """Queue a delivery again now, with the same webhook-id."""
+    delivery = session.scalar(
+        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id,
+                                      WebhookDelivery.subscription_id == sub.id)
+        .options(selectinload(WebhookDelivery.event)).with_for_update()
+    )  # fmt: skip
+    if delivery is None:
+        raise NotFound(f"no delivery {delivery_id} for webhook {sub.id}")
+    delivery.status, delivery.next_attempt_at, delivery.lease_until = "pending", utcnow(), None
+    delivery.attempts = 0
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "webhook.redeliver",
+        details={"webhook_id": sub.id, "delivery_id": delivery.id},
+    )
+    return delivery

@@ -1,0 +1,248 @@
+"""Webhook subscriptions, the outbox, signed delivery, retries with backoff, review reminders."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+from standardwebhooks import Webhook
+
+from sopengine.config import Settings
+from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent
+from sopengine.services import delivery
+from tests.helpers import Officials, action, bring_to, create_sop, ok, sign
+from tests.receiver import receiver
+
+HOOKS = "/api/v1/webhooks"
+
+
+async def subscribe(
+    client, person, url: str, events: list[str], ministry: str | None = None
+) -> dict:
+    body = {"url": url, "event_types": events, **({"ministry": ministry} if ministry else {})}
+    return await ok(client.post(HOOKS, json=body, headers=person.headers), 201)
+
+
+def drain_until(
+    factory: sessionmaker[Session], settings: Settings, done, timeout: float = 15
+) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    with httpx.Client() as http:
+        while not done():
+            delivery.drain_once(factory, settings, http)
+            assert time.monotonic() < deadline, "deliveries did not finish"
+            time.sleep(0.02)
+
+
+async def test_subscriptions_and_who_may_manage_them(client, officials: Officials) -> None:
+    admin, moi = officials.admin, officials.signatory["MOI"]
+    created = await subscribe(client, admin, "http://127.0.0.1:9/hook", ["version.endorsed"])
+    assert created["secret"].startswith("whsec_") and created["ministry"] is None
+    mine = await subscribe(client, moi, "http://127.0.0.1:9/moi", ["signoff.requested"])
+    assert mine["ministry"] == "MOI", "a signatory's subscription is for its ministry"
+    r = await client.post(
+        HOOKS,
+        json={"url": "http://127.0.0.1:9/x", "event_types": ["review.due"], "ministry": "MFA"},
+        headers=moi.headers,
+    )
+    assert r.status_code == 403
+    r = await client.post(
+        HOOKS,
+        json={"url": "http://127.0.0.1:9/x", "event_types": ["review.due"]},
+        headers=officials.reviewer["MOI"].headers,
+    )
+    assert r.status_code == 403
+
+    assert [w["id"] for w in await ok(client.get(HOOKS, headers=admin.headers))] == [
+        created["id"],
+        mine["id"],
+    ]
+    assert [w["id"] for w in await ok(client.get(HOOKS, headers=moi.headers))] == [mine["id"]]
+    assert "secret" not in (await ok(client.get(f"{HOOKS}/{mine['id']}", headers=moi.headers)))
+    assert (await client.get(f"{HOOKS}/{created['id']}", headers=moi.headers)).status_code == 403
+    assert (
+        await client.delete(f"{HOOKS}/{created['id']}", headers=officials.signatory["MFA"].headers)
+    ).status_code == 403
+    assert (await client.delete(f"{HOOKS}/{mine['id']}", headers=moi.headers)).status_code == 204
+    assert (await client.get(f"{HOOKS}/{mine['id']}", headers=moi.headers)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "events"),
+    [
+        ("http://10.0.0.5/hook", ["review.due"]),
+        ("http://169.254.169.254/latest", ["review.due"]),
+        ("ftp://127.0.0.1/hook", ["review.due"]),
+        ("http://127.0.0.1:9/hook", ["sop.exploded"]),
+        ("http://[::1]:9/hook", ["review.due"]),
+        ("not a url", ["review.due"]),
+    ],
+)
+async def test_unsafe_or_unknown_is_422(
+    client, officials: Officials, url: str, events: list[str]
+) -> None:
+    r = await client.post(
+        HOOKS, json={"url": url, "event_types": events}, headers=officials.admin.headers
+    )
+    assert r.status_code == 422, r.text
+
+
+async def test_events_are_written_with_the_change_and_delivered_signed(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    with receiver() as rx:
+        moi = await subscribe(
+            client, officials.signatory["MOI"], rx.url, ["signoff.requested", "version.endorsed"]
+        )
+        everything = await subscribe(
+            client,
+            officials.admin,
+            rx.url,
+            ["version.submitted", "signoff.recorded", "version.rejected"],
+        )
+        await bring_to(client, officials, "in_review")
+
+        # A refused request writes no event.
+        events_before = db.scalar(select(func.count()).select_from(WebhookEvent))
+        assert (await sign(client, officials, "MOI", "reject")).status_code == 422
+        assert db.scalar(select(func.count()).select_from(WebhookEvent)) == events_before
+        await ok(sign(client, officials, "MOI", "reject", comment="Time limit"))
+
+        drain_until(session_factory, settings, lambda: len(rx.requests) >= 4)
+        by_type = {}
+        for req in rx.requests:
+            secret = (
+                moi["secret"]
+                if json.loads(req.body)["type"] in ("signoff.requested", "version.endorsed")
+                else everything["secret"]
+            )
+            payload = Webhook(secret).verify(req.body, req.headers)
+            by_type.setdefault(payload["type"], []).append(payload)
+        assert sorted(by_type) == [
+            "signoff.recorded",
+            "signoff.requested",
+            "version.rejected",
+            "version.submitted",
+        ]
+        assert [p["data"]["ministry"] for p in by_type["signoff.requested"]] == ["MOI"], (
+            "only MOI's request reaches MOI"
+        )
+        assert by_type["version.rejected"][0]["data"]["comment"] == "Time limit"
+        submitted = by_type["version.submitted"][0]["data"]
+        assert (
+            submitted["sop_code"] == "SOP-RR-001"
+            and submitted["version"] == 1
+            and submitted["respond_by"]
+        )
+
+        deliveries = await ok(
+            client.get(
+                f"{HOOKS}/{moi['id']}/deliveries", headers=officials.signatory["MOI"].headers
+            )
+        )
+        assert [(d["event_type"], d["status"], d["attempts"]) for d in deliveries] == [
+            ("signoff.requested", "delivered", 1)
+        ]
+        assert deliveries[0]["attempt_log"][0]["status_code"] == 200
+        assert (
+            deliveries[0]["message_id"]
+            == rx.requests[
+                [json.loads(r.body)["type"] for r in rx.requests].index("signoff.requested")
+            ].headers["webhook-id"]
+        )
+
+
+async def test_fails_twice_then_one_success_after_backoff(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    with receiver(statuses=[500, 503]) as rx:
+        hook = await subscribe(client, officials.admin, rx.url, ["version.submitted"])
+        await bring_to(client, officials, "in_review")
+        drain_until(session_factory, settings, lambda: any(r.answered == 200 for r in rx.requests))
+        assert [r.answered for r in rx.requests] == [500, 503, 200]
+        assert len({r.headers["webhook-id"] for r in rx.requests}) == 1, "the webhook-id is stable"
+        gaps = [b.at - a.at for a, b in zip(rx.requests, rx.requests[1:], strict=False)]
+        # backoff: at least half of base*2^(n-1) (jitter adds up to the other half)
+        assert gaps[0] >= 0.1 and gaps[1] >= 0.2, gaps
+        log = (
+            await ok(
+                client.get(f"{HOOKS}/{hook['id']}/deliveries", headers=officials.admin.headers)
+            )
+        )[0]
+        assert log["status"] == "delivered" and log["attempts"] == 3
+        assert [(a["success"], a["status_code"]) for a in log["attempt_log"]] == [
+            (False, 500),
+            (False, 503),
+            (True, 200),
+        ]
+        assert all(a["latency_ms"] >= 0 for a in log["attempt_log"])
+
+
+async def test_gives_up_after_max_attempts_then_redelivers(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    limited = settings.model_copy(
+        update={"webhook_max_attempts": 2, "webhook_backoff_seconds": 0.05}
+    )
+    with receiver(statuses=[500, 500]) as rx:
+        hook = await subscribe(client, officials.admin, rx.url, ["version.submitted"])
+        await bring_to(client, officials, "in_review")
+
+        def failed() -> bool:
+            db.expire_all()
+            return db.scalar(select(WebhookDelivery.status)) == "failed"
+
+        drain_until(session_factory, limited, failed)
+        url = f"{HOOKS}/{hook['id']}/deliveries"
+        [d] = await ok(client.get(url, headers=officials.admin.headers))
+        assert d["status"] == "failed" and d["last_error"] == "HTTP 500"
+        again = await ok(client.post(f"{url}/{d['id']}/redeliver", headers=officials.admin.headers))
+        assert again["status"] == "pending" and again["message_id"] == d["message_id"]
+        drain_until(session_factory, limited, lambda: any(r.answered == 200 for r in rx.requests))
+        assert {r.headers["webhook-id"] for r in rx.requests} == {d["message_id"]}
+        assert (
+            await client.post(f"{url}/999999/redeliver", headers=officials.admin.headers)
+        ).status_code == 404
+
+
+async def test_review_due_is_announced_once(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    await bring_to(client, officials, "applied")
+    with receiver() as rx:
+        await subscribe(client, officials.admin, rx.url, ["review.due"])
+        today = date.today()
+        db.execute(update(SopVersion).values(review_due=today + timedelta(days=40)))
+        db.commit()
+        with session_factory.begin() as s:
+            assert delivery.announce_reviews(s, settings, today) == 0, "40 days ahead: not yet"
+        db.execute(update(SopVersion).values(review_due=today + timedelta(days=20)))
+        db.commit()
+        with session_factory.begin() as s:
+            assert delivery.announce_reviews(s, settings, today) == 1
+        with session_factory.begin() as s:
+            assert delivery.announce_reviews(s, settings, today) == 0, "once per review date"
+        drain_until(session_factory, settings, lambda: len(rx.requests) == 1)
+        payload = json.loads(rx.requests[0].body)
+        assert payload["type"] == "review.due"
+        assert payload["data"]["review_due"] == (today + timedelta(days=20)).isoformat()
+
+
+async def test_deleted_subscription_gets_nothing_new(
+    client, officials: Officials, db: Session
+) -> None:
+    hook = await subscribe(
+        client, officials.admin, "http://127.0.0.1:9/hook", ["version.submitted"]
+    )
+    assert (
+        await client.delete(f"{HOOKS}/{hook['id']}", headers=officials.admin.headers)
+    ).status_code == 204
+    await create_sop(client, officials.facilitator)
+    await ok(action(client, officials.facilitator, "submit"))
+    assert db.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
