@@ -75,6 +75,31 @@ def _officials_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sopengine.services import exports, sops
+
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            if args.version is None:
+                sop = sops.get_sop(session, args.code)
+                number = sops.applied_number(sop) or sop.versions[-1].number
+            else:
+                number = args.version
+            version = sops.get_version(session, args.code, number)
+            print(f"rendering {args.code} version {number} ({args.lang or 'primary language'})…",
+                  file=sys.stderr)  # fmt: skip
+            exported = exports.export_version(session, None, version, args.lang)
+    finally:
+        engine.dispose()
+    out = Path(args.output or exported.filename)
+    out.write_bytes(exported.data)
+    print(f"wrote {out} ({len(exported.data):,} bytes)")
+    return 0
+
+
 def _audit_verify(_: argparse.Namespace) -> int:
     from sopengine.services import audit
 
@@ -180,6 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = off.add_parser("revoke", help="revoke every API token of an official")
     revoke.add_argument("--id", type=int, required=True, help="the official's id")
     revoke.set_defaults(handler=_officials_revoke)
+
+    export = sub.add_parser("export", help="write a version as a Word file")
+    export.add_argument("code", help="the SOP's code, e.g. SOP-RR-001")
+    export.add_argument("--version", type=int, help="default: the applied version, else the latest")
+    export.add_argument(
+        "--lang", choices=["en", "ar", "bilingual"], help="default: primary language"
+    )
+    export.add_argument("-o", "--output", help="file to write (default: CODE_vN_LANG.docx)")
+    export.set_defaults(handler=_export)
 
     aud = sub.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", required=True

@@ -13,6 +13,7 @@ from sopengine.api import problems
 from sopengine.api.limits import BodySizeLimit
 from sopengine.api.routes import (
     audit,
+    exports,
     health,
     ministries,
     officials,
@@ -59,6 +60,6 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (ministries, officials, templates, sops, review, audit, webhooks):
+    for module in (ministries, officials, templates, sops, review, exports, audit, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

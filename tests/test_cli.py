@@ -115,3 +115,36 @@ def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str])
         conn.execute("UPDATE audit_events SET action = 'official.deleted' WHERE seq = 2")
     bad = run(["audit", "verify"], cli_env)
     assert bad.returncode == 1 and "event 2" in bad.stderr
+
+
+def test_export_command_writes_a_word_file(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from sopengine.config import Settings
+    from sopengine.domain.content import SopContent
+    from sopengine.export.manifest import read_manifest
+    from sopengine.services import officials, sops
+    from tests.helpers import sop_body
+
+    assert run(["db", "upgrade"], cli_env).returncode == 0
+    from sopengine.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(Settings(database_url=cli_env["SOPENGINE_DATABASE_URL"]))
+    with make_sessionmaker(engine).begin() as session:
+        facilitator, _ = officials.create_official(
+            session, None, officials.NewOfficial("F", ["facilitator"])
+        )
+        body = sop_body()
+        text = sops.TextInput(title=body["title"], languages=body["languages"], primary_language="en",
+                              required_ministries=body["required_ministries"],
+                              content=SopContent.model_validate(body["content"]))  # fmt: skip
+        sops.create_sop(session, facilitator, sops.NewSop(code="SOP-RR-001", text=text,
+                                                          thematic_area="return_reintegration", lead_ministry="MOMD"))  # fmt: skip
+    engine.dispose()
+
+    out = tmp_path / "sop.docx"
+    done = run(["export", "SOP-RR-001", "--lang", "ar", "-o", str(out)], cli_env)
+    assert done.returncode == 0, done.stderr
+    assert "rendering SOP-RR-001 version 1" in done.stderr
+    manifest = read_manifest(out.read_bytes())
+    assert manifest["language"] == "ar" and manifest["version"] == "1"
+    missing = run(["export", "SOP-NONE", "-o", str(out)], cli_env)
+    assert missing.returncode == 2 and "no SOP" in missing.stderr

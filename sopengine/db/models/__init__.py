@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on ``Base.metadata``."""
 
 from sopengine.db.models.audit import AuditEvent
+from sopengine.db.models.export import ExportRecord
 from sopengine.db.models.idempotency import IdempotencyKey
 from sopengine.db.models.ministry import Ministry
 from sopengine.db.models.official import ApiToken, Official
@@ -19,6 +20,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "ExportRecord",
     "IdempotencyKey",
     "Ministry",
     "Official",

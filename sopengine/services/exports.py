@@ -1,0 +1,221 @@
+"""Word exports: build the document view of a version, render it, register it; verify uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sopengine.db.base import utcnow
+from sopengine.db.models import ExportRecord, Ministry, Official, Sop, SopVersion
+from sopengine.domain.content import SopContent
+from sopengine.errors import BadRequest, NotFound, UnsupportedMediaType
+from sopengine.export.docx import render
+from sopengine.export.manifest import document_text_fingerprint, read_manifest
+from sopengine.export.redline import render_redline, structured_diff
+from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
+from sopengine.services import audit, sops
+from sopengine.services import workflow as flow
+
+Lang = Literal["en", "ar", "bilingual"]
+
+
+def document_for(session: Session, version: SopVersion) -> SopDocument:
+    """The frozen view of one version the renderer needs: history, ministries, sign-offs."""
+    sop = version.sop
+    history = session.scalars(
+        select(SopVersion).where(SopVersion.sop_id == sop.id).order_by(SopVersion.number)
+    ).all()
+    ministries = {
+        m.code: MinistryView(m.code, m.name_en, m.name_ar)
+        for m in session.scalars(select(Ministry))
+    }
+    signoffs = [
+        SignoffView(ministry=code)
+        if p is None
+        else SignoffView(
+            ministry=code,
+            official_name=p.official.name,
+            position=p.official.position,
+            decision=p.decision,
+            decided_at=p.decided_at,
+            content_hash=p.content_hash,
+            meaning=p.meaning,
+        )
+        for code, p in flow.positions(version, flow.load_signoffs(session, version)).items()
+    ]
+    return SopDocument.build(
+        code=sop.code,
+        thematic_area=sop.thematic_area,
+        lead_ministry=sop.lead_ministry_code,
+        number=version.number,
+        state=version.state,
+        title=version.title,
+        languages=version.languages,
+        primary_language=version.primary_language,
+        required_ministries=version.required_ministries,
+        content=SopContent.model_validate(version.content),
+        content_hash=version.content_hash,
+        effective_date=version.effective_date,
+        review_due=version.review_due,
+        ministries=ministries,
+        history=[
+            VersionHistoryRow(v.number, v.state, v.created_at, v.effective_date, v.change_summary)
+            for v in history
+        ],
+        signoffs=signoffs,
+        exported_at=utcnow(),
+        audit_head=audit.head_hash(session),
+    )
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    filename: str
+
+
+def export_version(
+    session: Session, actor: Official | None, version: SopVersion, lang: Lang | None
+) -> Exported:
+    chosen: Lang = lang or version.primary_language  # type: ignore[assignment]
+    data = render(document_for(session, version), chosen)
+    _register(session, actor, version, "export", chosen, data)
+    return Exported(data, f"{version.sop.code}_v{version.number}_{chosen}.docx")
+
+
+def export_applied(
+    session: Session, actor: Official | None, code: str, lang: Lang | None
+) -> Exported:
+    sop = sops.get_sop(session, code)
+    number = sops.applied_number(sop)
+    if number is None:
+        raise NotFound(f"{code} has no applied version yet; export a numbered version instead")
+    return export_version(session, actor, sops.get_version(session, code, number), lang)
+
+
+def _pair(session: Session, code: str, old: int, new: int) -> tuple[SopDocument, SopDocument]:
+    if old == new:
+        raise BadRequest("from and to must be different versions")
+    return (
+        document_for(session, sops.get_version(session, code, old)),
+        document_for(session, sops.get_version(session, code, new)),
+    )
+
+
+def diff(session: Session, code: str, old: int, new: int) -> dict[str, Any]:
+    return structured_diff(*_pair(session, code, old, new))
+
+
+def redline(
+    session: Session,
+    actor: Official,
+    code: str,
+    old: int,
+    new: int,
+    lang: Literal["en", "ar"] | None,
+) -> Exported:
+    before, after = _pair(session, code, old, new)
+    chosen = lang or after.primary_language
+    data = render_redline(before, after, chosen, author=actor.name, when=utcnow())  # type: ignore[arg-type]
+    version = sops.get_version(session, code, new)
+    _register(session, actor, version, "redline", chosen, data, base_version=old)
+    return Exported(data, f"{code}_v{old}-v{new}_redline_{chosen}.docx")
+
+
+def _register(
+    session: Session, actor: Official | None, version: SopVersion, kind: str, lang: str,
+    data: bytes, base_version: int | None = None,
+) -> None:  # fmt: skip
+    session.add(ExportRecord(
+        version_id=version.id, kind=kind, language=lang, base_version=base_version,
+        text_fingerprint=read_manifest(data)["text_fingerprint"], content_hash=version.content_hash,
+        state=version.state, exported_at=utcnow(), exported_by_id=actor.id if actor else None,
+    ))  # fmt: skip
+    session.flush()
+
+
+def verify(session: Session, data: bytes) -> dict[str, Any]:
+    """What an uploaded .docx claims to be, and whether the service agrees."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnsupportedMediaType("the upload is not a .docx (Word) file")
+    try:
+        claimed = read_manifest(data)
+        fingerprint = document_text_fingerprint(data)
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UnsupportedMediaType(f"the upload is not a readable .docx file: {exc}") from exc
+    if "sop_code" not in claimed:
+        return {"recognized": False, "verdict": "not an sopengine export",
+                "detail": "the file carries no sopengine manifest"}  # fmt: skip
+
+    code, number = claimed.get("sop_code", ""), int(claimed.get("version") or 0)
+    result: dict[str, Any] = {
+        "recognized": True,
+        "claims": {
+            "sop_code": code, "version": number, "state": claimed.get("state"),
+            "content_hash": claimed.get("content_hash"), "exported_at": claimed.get("exported_at"),
+            "kind": claimed.get("kind"), "language": claimed.get("language"),
+            "audit_head": claimed.get("audit_head"),
+        },
+    }  # fmt: skip
+    version = session.scalar(
+        select(SopVersion).join(Sop).where(Sop.code == code, SopVersion.number == number)
+        .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
+    )  # fmt: skip
+    if version is None:
+        return {**result, "version_exists": False, "verdict": "unknown version",
+                "detail": f"the service has no version {number} of {code!r}"}  # fmt: skip
+
+    hash_matches = claimed.get("content_hash") == version.content_hash
+    registered = session.scalars(
+        select(ExportRecord).where(
+            ExportRecord.version_id == version.id, ExportRecord.text_fingerprint == fingerprint
+        )
+    ).first()
+    text_intact = fingerprint == claimed.get("text_fingerprint") and registered is not None
+    signoffs_match, differences = _compare_signoffs(session, version, claimed.get("signoffs", "[]"))
+    verdict = (
+        "authentic" if hash_matches and text_intact and signoffs_match
+        else "altered" if not text_intact
+        else "outdated"
+    )  # fmt: skip
+    return {
+        **result,
+        "version_exists": True,
+        "current_state": version.state,
+        "content_hash_matches": hash_matches,
+        "text_intact": text_intact,
+        "signoffs_match": signoffs_match,
+        "signoff_differences": differences,
+        "exported_at_registered": registered.exported_at if registered else None,
+        "verdict": verdict,
+        "detail": {
+            "authentic": "the file is an unaltered export of this version, and its sign-offs "
+            "are the service's",
+            "altered": "the document's text was changed after it was exported",
+            "outdated": "the text is as exported, but the version or its sign-offs have changed "
+            "since",
+        }[verdict],
+    }
+
+
+def _compare_signoffs(session: Session, version: SopVersion, raw: str) -> tuple[bool, list[str]]:
+    try:
+        claimed = {s["ministry"]: s for s in json.loads(raw)}
+    except (ValueError, TypeError, KeyError):
+        return False, ["the manifest's sign-offs are unreadable"]
+    differences = []
+    for code, p in flow.positions(version, flow.load_signoffs(session, version)).items():
+        c = claimed.pop(code, None)
+        have = (p.decision, p.content_hash) if p else (None, None)
+        says = (c.get("decision"), c.get("content_hash")) if c else ("(missing)", None)
+        if have != says:
+            differences.append(f"{code}: the file says {says[0] or 'pending'}, "
+                               f"the service says {have[0] or 'pending'}")  # fmt: skip
+    differences += [f"{code}: not required to sign this version" for code in claimed]
+    return not differences, differences
