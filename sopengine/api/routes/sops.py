@@ -41,7 +41,7 @@ from sopengine.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from sopengine.services import sops
+from sopengine.services import listing, sops
 from sopengine.services.templates import get_template
 
 router = APIRouter(tags=["sops"])
@@ -142,9 +142,9 @@ def list_sops(
 ) -> SopPage:
     size = min(limit or settings.page_size_default, settings.page_size_max)
     position = decode_cursor(cursor)
-    page = sops.list_sops(
+    page = listing.list_sops(
         session,
-        sops.SopFilters(thematic_area=thematic_area, ministry=ministry, state=state,
+        listing.SopFilters(thematic_area=thematic_area, ministry=ministry, state=state,
                         awaiting=awaiting, review_due_before=review_due_before, q=q),
         after_id=position.after, offset=position.offset, limit=size,
     )  # fmt: skip
@@ -157,7 +157,7 @@ def list_sops(
     return SopPage(items=[_item(i) for i in page.items], next_cursor=next_cursor)
 
 
-def _item(i: sops.SopListing) -> SopListItem:
+def _item(i: listing.SopListing) -> SopListItem:
     return SopListItem(
         code=i.sop.code,
         thematic_area=i.sop.thematic_area,
