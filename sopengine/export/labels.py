@@ -86,7 +86,10 @@ LABELS: Final[dict[str, Localized]] = {
     "audit_head": _l("Audit chain head", "رأس سلسلة التدقيق"),
     "page": _l("Page", "الصفحة"),
     "of": _l("of", "من"),
-    "redline": _l("Changes from version {old} to version {new}", "التغييرات من الإصدار {old} إلى الإصدار {new}"),
+    "redline": _l(
+        "Changes from version {old} to version {new}",
+        "التغييرات من الإصدار {old} إلى الإصدار {new}",
+    ),
     "compared_with": _l("compared with version {old}", "مقارنةً بالإصدار {old}"),
 }
 

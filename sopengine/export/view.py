@@ -18,7 +18,11 @@ ENDORSED_STATES = frozenset({"endorsed", "applied", "superseded"})
 
 
 class LanguageNotAvailable(SopError):
-    status, slug, title = 422, "language-not-available", "The version is not written in that language"
+    status, slug, title = (
+        422,
+        "language-not-available",
+        "The version is not written in that language",
+    )
 
 
 @dataclass(frozen=True)

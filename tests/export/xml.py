@@ -1,0 +1,32 @@
+"""XPath helpers for reading rendered WordprocessingML in tests."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+W = NS["w"]
+
+
+def xpath(element: etree._Element, path: str) -> list[etree._Element]:
+    return element.xpath(path, namespaces=NS)
+
+
+def text(element: etree._Element) -> str:
+    """Visible text of an element (w:t only, so deleted text is left out)."""
+    return "".join(t.text or "" for t in xpath(element, ".//w:t"))
+
+
+def deleted_text(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in xpath(element, ".//w:delText"))
+
+
+def attr(element: etree._Element, name: str) -> str | None:
+    return element.get(f"{{{W}}}{name}")
+
+
+def has_arabic(value: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in value)
