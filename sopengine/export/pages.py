@@ -164,13 +164,16 @@ def signoff(ctx: Ctx, number: int) -> None:
         decision = DECISIONS.get(s.decision) or localized({}, s.decision or "")
         decision_cell = _cell(ctx, lambda lg, d=decision: plain(d[lg], bold=True))
         if s.meaning:
-            decision_cell.append(
-                ctx.w.p(
-                    Line(plain(s.meaning, italic=True)),
-                    style=CELL_STYLE,
-                    rtl=is_rtl_text(s.meaning) or ctx.rtl_tables,
+            # The recorded meaning is English; Arabic output states it in Arabic as well.
+            for lg in ctx.langs:
+                text = (
+                    s.meaning
+                    if lg == "en"
+                    else _meaning_ar(s.decision, doc.ministry_name(s.ministry, "ar"))
                 )
-            )
+                decision_cell.append(
+                    ctx.w.p(Line(plain(text, italic=True)), style=CELL_STYLE, rtl=is_rtl_text(text))
+                )
         signed = s.content_hash[:12] if s.decision and s.content_hash else None
         table.row(
             [
@@ -188,6 +191,11 @@ def signoff(ctx: Ctx, number: int) -> None:
             f"{LABELS['audit_head'][lg]}: {doc.audit_head or '—'}"
         )
         ctx.w.add(ctx.w.p(text, rtl=ctx.rtl(lg), style="Meta"))
+
+
+def _meaning_ar(decision: str | None, ministry_ar: str) -> str:
+    verb = "تمت الموافقة" if decision == "approve" else "تم الرفض"
+    return f"{verb} نيابةً عن {ministry_ar}"
 
 
 def _story_table(ctx: Ctx, cells: list[list[etree._Element]]) -> etree._Element:

@@ -184,8 +184,10 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
         else "altered" if not text_intact
         else "outdated"
     )  # fmt: skip
+    official = claimed.get("kind", "export") == "export"
     return {
         **result,
+        "official_export": official,
         "version_exists": True,
         "current_state": version.state,
         "content_hash_matches": hash_matches,
@@ -200,7 +202,8 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
             "altered": "the document's text was changed after it was exported",
             "outdated": "the text is as exported, but the version or its sign-offs have changed "
             "since",
-        }[verdict],
+        }[verdict]
+        + ("" if official else "; it is a redline (a comparison), not a document to sign"),
     }
 
 

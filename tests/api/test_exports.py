@@ -51,6 +51,11 @@ async def test_export_each_language(client, officials: Officials, db: Session, l
         assert "العودة وإعادة الإدماج" in "\n".join(p.text for p in document.paragraphs) + "".join(
             c.text for t in document.tables for r in t.rows for c in r.cells
         )
+    cells = "".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    if lang == "en":
+        assert "Approved on behalf of the Ministry of Interior" in cells
+    else:
+        assert "تمت الموافقة نيابةً عن وزارة الداخلية" in cells
     manifest = read_manifest(data)
     version = await get_version(client, officials.facilitator)
     assert manifest["sop_code"] == "SOP-RR-001" and manifest["version"] == "1"
@@ -181,6 +186,10 @@ async def test_redline_has_tracked_changes(client, officials: Officials) -> None
     assert re.search(r'w:date="\d{4}-\d\d-\d\dT', xml)
     assert "electronically" in xml
     assert read_manifest(data)["kind"] == "redline"
+    files = {"file": ("redline.docx", data, DOCX)}
+    checked = await ok(client.post("/api/v1/exports/verify", files=files, headers=officials.reviewer["MOI"].headers))
+    assert checked["official_export"] is False and checked["text_intact"] is True
+    assert "not a document to sign" in checked["detail"]
 
 
 async def test_verify_authentic_altered_outdated_and_foreign(client, officials: Officials) -> None:
