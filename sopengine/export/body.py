@@ -140,7 +140,7 @@ class Ctx:
                 change=change,
             )
 
-    def placeholder(self) -> None:
+    def not_applicable(self) -> None:
         self.prose(
             [({lang: [Line(self.label("not_applicable", lang))] for lang in self.langs}, None)]
         )
@@ -148,7 +148,7 @@ class Ctx:
     def items(self, columns: Sequence[Column], rows: Sequence[ItemRow]) -> None:
         """A list section: a table in one language, side-by-side sentences when bilingual."""
         if not rows:
-            self.placeholder()
+            self.not_applicable()
             return
         if self.bilingual:
             self.prose(
@@ -254,7 +254,7 @@ def render_list_section(ctx: Ctx, key: str) -> None:
 def render_annexes(ctx: Ctx, key: str = "annexes") -> None:
     annexes = ctx.pairs(ctx.base.content.annexes, ctx.new.content.annexes, item_key(key))
     if not annexes:
-        ctx.placeholder()
+        ctx.not_applicable()
     for i, pair in enumerate(annexes, start=1):
         title = pair.attr("title")
         heading: list[Span] = []

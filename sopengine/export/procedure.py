@@ -37,7 +37,7 @@ def render_procedure(ctx: Ctx, key: str = "procedure") -> None:
     inputs, outputs and time limit (a two-column table; English | Arabic when bilingual)."""
     pairs = step_pairs(ctx)
     if not pairs:
-        ctx.placeholder()
+        ctx.not_applicable()
     for pair in pairs:
         level = min(pair.current.depth + 1, 4)
         if ctx.bilingual:
@@ -139,7 +139,7 @@ def render_raci(ctx: Ctx, key: str = "raci") -> None:
     columns = new_columns + [m for m in old_columns if m not in new_columns]
     pairs = step_pairs(ctx)
     if not pairs:
-        ctx.placeholder()
+        ctx.not_applicable()
         return
     table = ctx.w.table([3.4] + [1] * len(columns), bidi=ctx.rtl_tables)
     header = [
