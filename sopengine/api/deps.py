@@ -73,10 +73,19 @@ def require(*roles: Role) -> object:
 
 SopCode = Annotated[str, Path(max_length=40, description="The SOP's code, e.g. SOP-RR-001")]
 VersionNumber = Annotated[int, Path(ge=1, le=100_000, description="The version number")]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+"""A numeric id in a path: bounded so that no value overflows the database's integer."""
 
 
-def version_for_update(session: SessionDep, code: SopCode, number: VersionNumber) -> SopVersion:
-    """The version, row-locked on PostgreSQL so that concurrent changes queue behind each other."""
+def version_for_update(
+    session: SessionDep, _: CurrentOfficial, code: SopCode, number: VersionNumber
+) -> SopVersion:
+    """The version, row-locked on PostgreSQL so that concurrent changes queue behind each other.
+
+    Depends on the caller so that authentication (and its token row update) always comes
+    before the version lock: one lock order for every request, and nothing is locked or
+    revealed for a caller without a valid token.
+    """
     return sops.get_version(session, code, number, for_update=True)
 
 

@@ -37,6 +37,6 @@ def decode_cursor(cursor: str | None) -> Position:
         position = Position(after=data.get("after", 0), offset=data.get("offset", 0))
     except (binascii.Error, ValueError, AttributeError, TypeError) as exc:
         raise BadRequest("the cursor is not one this service gave out") from exc
-    if not all(isinstance(v, int) and 0 <= v < 2**62 for v in (position.after, position.offset)):
+    if not all(type(v) is int and 0 <= v < 2**31 for v in (position.after, position.offset)):
         raise BadRequest("the cursor is not one this service gave out")
     return position

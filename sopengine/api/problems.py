@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -94,6 +94,18 @@ async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # Values the database refuses to store or compare, e.g. a NUL character on PostgreSQL.
+    log.warning("data error on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        ValidationFailed(
+            [],
+            detail="the request contains a value the database cannot store (e.g. a NUL character)",
+        ),
+        request,
+    )
+
+
 async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         PreconditionFailed("the record changed while this request was applied; read it again"),
@@ -121,6 +133,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(Exception, _on_unexpected)
 

@@ -296,14 +296,15 @@ class VersionOut(BaseModel):
     etag: str
 
 
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))]
+
+
 class ActionIn(_In):
-    effective_date: date | None = Field(
-        default=None, description="apply: when the SOP takes effect"
-    )
+    effective_date: Day | None = Field(default=None, description="apply: when the SOP takes effect")
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         default=None, description="withdraw: why (required)"
     )
-    respond_by: date | None = Field(
+    respond_by: Day | None = Field(
         default=None, description="submit: the consultation deadline (default 15 working days)"
     )
 
@@ -333,7 +334,7 @@ class CommentIn(_In):
         description="A place in the content: 'scope', 'procedure/S3', 'definitions/0' …"
     )
     body: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-    parent_id: int | None = None
+    parent_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
 class CommentPatch(_In):
@@ -409,7 +410,7 @@ class DeliveryOut(BaseModel):
     id: int
     message_id: str = Field(description="The webhook-id header: the same on every retry")
     event_type: str
-    status: Literal["pending", "delivered", "failed"]
+    status: Literal["pending", "delivered", "failed", "cancelled"]
     attempts: int
     next_attempt_at: datetime | None
     delivered_at: datetime | None

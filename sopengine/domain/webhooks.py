@@ -10,6 +10,7 @@ import random
 import secrets
 import socket
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -58,39 +59,77 @@ def resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
 
 
-def url_problem(url: str, allowed: str, resolver: Resolver = resolve) -> str | None:
+def url_problem(url: str, allowed: str, resolver: Resolver | None = None) -> str | None:
     """Why a webhook may not be sent to this URL, or None when it may.
 
-    http and https only; loopback, private, link-local and other non-public addresses are
-    refused unless the host name, or a network containing the address, is in ``allowed``.
+    http and https only; loopback, private, link-local and other non-public addresses
+    (including IPv4 embedded in 6to4, Teredo, NAT64 and mapped IPv6 addresses) are refused
+    unless the host name, or a network containing the address, is in ``allowed``.
     """
-    parts = urlsplit(url)
+    if any(ord(c) < 33 or ord(c) == 127 for c in url):
+        return "the URL contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
     if parts.scheme not in ("http", "https"):
         return "only http and https URLs are allowed"
-    host = parts.hostname
     if not host:
         return "the URL has no host"
     if parts.username or parts.password:
         return "credentials in the URL are not allowed; use the signing secret"
+    return vet_host(host, allowed, resolver)[1]
+
+
+def vet_host(
+    host: str, allowed: str, resolver: Resolver | None = None
+) -> tuple[str | None, str | None]:
+    """Resolve ``host`` once: ``(address to connect to, None)`` or ``(None, why not)``.
+
+    The delivery worker connects to exactly the address vetted here, so a host name that
+    resolves elsewhere a moment later (DNS rebinding) cannot reach an internal service.
+    """
     names, networks = _allow_list(allowed)
-    if host.lower() in names:
-        return None
     try:
-        addresses = [ipaddress.ip_address(host)]
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         try:
-            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolver(host)]
-        except (OSError, UnicodeError):
-            return f"the host {host!r} does not resolve"
+            found = (resolver or resolve)(host)
+            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in found]
+        except (OSError, UnicodeError, ValueError):
+            return None, f"the host {host!r} does not resolve"
     if not addresses:
-        return f"the host {host!r} does not resolve"
+        return None, f"the host {host!r} does not resolve"
+    if host.lower() in names:
+        return str(addresses[0]), None
     for address in addresses:
-        if not address.is_global and not any(address in net for net in networks):
-            return (
-                f"{host} resolves to {address}, a loopback, private or link-local address; "
-                "list it in SOPENGINE_WEBHOOK_ALLOWED_HOSTS to allow it"
-            )
-    return None
+        for inner in _embedded(address):
+            if not inner.is_global and not any(inner in net for net in networks):
+                return None, (
+                    f"{host} resolves to {address}, a loopback, private or link-local address; "
+                    "list it in SOPENGINE_WEBHOOK_ALLOWED_HOSTS to allow it"
+                )
+    return str(addresses[0]), None
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[Any]:
+    """The address and any IPv4 address carried inside it."""
+    found: list[Any] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            found.append(address.ipv4_mapped)
+        if address.sixtofour:
+            found.append(address.sixtofour)
+        if address.teredo:
+            found.extend(address.teredo)
+        if address in _NAT64:
+            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
 
 
 def _allow_list(

@@ -47,6 +47,8 @@ class VersionFacts:
     required_ministries: frozenset[str]
     submitted_by_id: int | None = None
     all_approved: bool = False
+    newer_in_force: int | None = None
+    """The number of a newer version of the SOP that is or was applied, if any."""
 
 
 Permission = Callable[[Actor, VersionFacts], bool]
@@ -77,6 +79,12 @@ def _nobody(actor: Actor, facts: VersionFacts) -> bool:
     return False
 
 
+def _no_newer_version_in_force(facts: VersionFacts) -> str | None:
+    if facts.newer_in_force is None:
+        return None
+    return f"version {facts.newer_in_force} is newer and has already been applied"
+
+
 def _all_required_approved(facts: VersionFacts) -> str | None:
     return None if facts.all_approved else "not every required ministry has approved this text"
 
@@ -103,7 +111,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             "the service, with the last required approval on the current hash", _nobody,
             guards=(_all_required_approved,), internal=True),
     Trigger("apply", (State.ENDORSED,), State.APPLIED,
-            "a facilitator or the lead ministry's signatory", _lead_signatory_or_facilitator),
+            "a facilitator or the lead ministry's signatory", _lead_signatory_or_facilitator,
+            guards=(_no_newer_version_in_force,)),
     Trigger("supersede", (State.APPLIED,), State.SUPERSEDED,
             "the service, when a newer version of the SOP is applied", _nobody, internal=True),
     Trigger("withdraw", (State.DRAFT, State.IN_REVIEW, State.ENDORSED, State.APPLIED),

@@ -104,7 +104,7 @@ def read_manifest(docx_bytes: bytes) -> dict[str, str]:
         name = _package_target(archive, RT.CUSTOM_PROPERTIES)
         if name is None:
             return {}
-        properties = ooxml.parse_custom_properties(archive.read(name))
+        properties = ooxml.parse_custom_properties(_read(archive, name))
     return {k[len(PREFIX) :]: v for k, v in properties.items() if k.startswith(PREFIX)}
 
 
@@ -112,7 +112,7 @@ def document_text_fingerprint(docx_bytes: bytes) -> str:
     """SHA-256 of the normalized body text of a .docx (see the module docstring)."""
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
         name = _package_target(archive, RT.OFFICE_DOCUMENT) or "word/document.xml"
-        root = etree.fromstring(archive.read(name), etree.XMLParser(huge_tree=True))
+        root = etree.fromstring(_read(archive, name))
     body = root.find(w("body"))
     return body_fingerprint(body if body is not None else root)
 
@@ -161,9 +161,19 @@ def body_text(body: etree._Element) -> str:
     return "\n".join(lines)
 
 
+MAX_PART_BYTES = 64 * 1024 * 1024
+"""An uploaded file's parts are read only up to this size (a zip bomb is refused, not expanded)."""
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    if archive.getinfo(name).file_size > MAX_PART_BYTES:
+        raise ValueError(f"{name} is larger than {MAX_PART_BYTES} bytes once uncompressed")
+    return archive.read(name)
+
+
 def _package_target(archive: zipfile.ZipFile, reltype: str) -> str | None:
     try:
-        rels = etree.fromstring(archive.read("_rels/.rels"))
+        rels = etree.fromstring(_read(archive, "_rels/.rels"))
     except KeyError:
         return None
     for rel in rels.iter(f"{{{_PKG_RELS_NS}}}Relationship"):

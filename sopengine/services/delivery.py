@@ -3,8 +3,10 @@
 A claim is a short transaction that leases deliveries to this worker (PostgreSQL:
 ``SELECT … FOR UPDATE SKIP LOCKED``, so workers on any number of hosts never take the same
 delivery; SQLite: writers are serialized). Sending happens outside any transaction; the
-outcome is recorded in another. A worker killed mid-batch loses nothing: its leases expire
-and the deliveries are sent again, with the same ``webhook-id``.
+outcome is recorded in another, and only while the delivery still carries this worker's
+lease (a worker that overran its lease records nothing over the new owner's work). A worker
+killed mid-batch loses nothing: its leases expire and the deliveries are sent again, with
+the same ``webhook-id``.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+import httpcore
 import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -32,9 +36,10 @@ from sopengine.db.models import (
     SopVersion,
     WebhookAttempt,
     WebhookDelivery,
+    WebhookSubscription,
 )
 from sopengine.domain import webhooks as rules
-from sopengine.services import webhooks
+from sopengine.services import audit, idempotency, webhooks
 
 log = logging.getLogger("sopengine.worker")
 
@@ -49,6 +54,8 @@ class Claimed:
     secret: str
     body: bytes
     attempt: int
+    lease_until: datetime
+    """The claim's fence: the outcome is recorded only while the delivery still carries it."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,48 @@ class Outcome:
     error: str | None
 
 
+class _VettedBackend(httpcore.SyncBackend):
+    """Resolves and vets the host when connecting, and connects to exactly that address.
+
+    One resolution for both the check and the connection: a host name that answers a public
+    address to the check and an internal one to the connection (DNS rebinding) gets nowhere.
+    TLS still verifies the certificate against the URL's host name.
+    """
+
+    def __init__(self, allowed: str) -> None:
+        self.allowed = allowed
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address, problem = rules.vet_host(host, self.allowed)
+        if address is None:
+            raise httpcore.ConnectError(f"refused: {problem}")
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+def make_client(settings: Settings) -> httpx.Client:
+    """An HTTP client that only ever connects to vetted addresses, with no proxies from the env."""
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx has no public hook for the network backend: rebuild its pool with ours.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=transport._pool._ssl_context,
+        network_backend=_VettedBackend(settings.webhook_allowed_hosts),
+    )
+    return httpx.Client(transport=transport, trust_env=False)
+
+
 def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
     query = (
         select(WebhookDelivery)
+        .join(WebhookSubscription, WebhookDelivery.subscription_id == WebhookSubscription.id)
         .where(
+            WebhookSubscription.active,
             WebhookDelivery.status == "pending",
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
@@ -73,22 +118,23 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
+    lease_until = now + timedelta(seconds=settings.webhook_lease_seconds)
     claimed = []
     for d in session.scalars(query):
-        d.lease_until = now + timedelta(seconds=settings.webhook_lease_seconds)
+        d.lease_until = lease_until
         d.attempts += 1
         body = json.dumps(
             d.event.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         claimed.append(Claimed(d.id, d.message_id, d.subscription.url, d.subscription.secret,
-                               body.encode(), d.attempts))  # fmt: skip
+                               body.encode(), d.attempts, lease_until))  # fmt: skip
     session.flush()
     return claimed
 
 
 def send(claimed: Claimed, settings: Settings, client: httpx.Client) -> Outcome:
+    """POST one signed delivery; any failure becomes an outcome, never an exception."""
     started = time.monotonic()
-    # Checked again at send time: a host name may have been pointed somewhere internal since.
     problem = rules.url_problem(claimed.url, settings.webhook_allowed_hosts)
     if problem:
         return Outcome(False, None, 0, f"refused: {problem}")
@@ -105,17 +151,18 @@ def send(claimed: Claimed, settings: Settings, client: httpx.Client) -> Outcome:
     try:
         response = client.post(claimed.url, content=claimed.body, headers=headers,
                                timeout=settings.webhook_timeout_seconds, follow_redirects=False)  # fmt: skip
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # a receiver's failure must never stop the worker
         return Outcome(False, None, _ms(started), f"{type(exc).__name__}: {exc}"[:1000])
     ok = 200 <= response.status_code < 300
-    return Outcome(
-        ok, response.status_code, _ms(started), None if ok else f"HTTP {response.status_code}"
-    )
+    error = None if ok else f"HTTP {response.status_code}"
+    return Outcome(ok, response.status_code, _ms(started), error)
 
 
 def record(session: Session, settings: Settings, claimed: Claimed, outcome: Outcome) -> None:
     delivery = session.get(WebhookDelivery, claimed.delivery_id, with_for_update=True)
-    if delivery is None:  # the subscription was deleted meanwhile
+    if delivery is None or delivery.lease_until != claimed.lease_until:
+        # Deleted meanwhile, or this worker overran its lease and another one owns it now.
+        log.warning("delivery %s: outcome not recorded, lease lost", claimed.delivery_id)
         return
     now = utcnow()
     session.add(WebhookAttempt(
@@ -170,9 +217,18 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
         assert version.review_due is not None
         session.add(ReviewReminder(version_id=version.id, review_due=version.review_due))
         session.flush()
-        webhooks.emit_for_version(session, "review.due", version,
-                                  review_due=version.review_due.isoformat())  # fmt: skip
+        due_on = version.review_due.isoformat()
+        webhooks.emit_for_version(session, "review.due", version, review_due=due_on)
+        audit.record(session, None, "review.due", sop_code=version.sop.code,
+                     version_number=version.number, details={"review_due": due_on})  # fmt: skip
     return len(due)
+
+
+def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
+    with factory.begin() as session:
+        announce_reviews(session, settings, utcnow().date())
+    with factory.begin() as session:
+        idempotency.purge_expired(session, timedelta(hours=settings.idempotency_ttl_hours))
 
 
 def run(
@@ -181,16 +237,26 @@ def run(
     *,
     once: bool = False,
     stop: threading.Event | None = None,
-    client_factory: Callable[[], httpx.Client] = httpx.Client,
+    client_factory: Callable[[Settings], httpx.Client] = make_client,
 ) -> int:
-    """Deliver until stopped (or, with ``once``, until nothing is due); answers how many sent."""
+    """Deliver until stopped (or, with ``once``, until nothing is due); answers how many sent.
+
+    An error in one round (the database briefly away, a race on a reminder) is logged and
+    the next round tries again: the worker itself never dies of it.
+    """
     stop = stop or threading.Event()
     sent = 0
-    with client_factory() as client:
+    with client_factory(settings) as client:
         while not stop.is_set():
-            with factory.begin() as session:
-                announce_reviews(session, settings, utcnow().date())
-            count = drain_once(factory, settings, client)
+            try:
+                housekeeping(factory, settings)
+                count = drain_once(factory, settings, client)
+            except Exception:
+                log.exception("webhook worker round failed; retrying")
+                if once:
+                    raise
+                stop.wait(settings.worker_interval_seconds)
+                continue
             sent += count
             if count:
                 continue

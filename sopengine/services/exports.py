@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -132,12 +133,17 @@ def _register(
     session: Session, actor: Official | None, version: SopVersion, kind: str, lang: str,
     data: bytes, base_version: int | None = None,
 ) -> None:  # fmt: skip
+    fingerprint = read_manifest(data)["text_fingerprint"]
     session.add(ExportRecord(
         version_id=version.id, kind=kind, language=lang, base_version=base_version,
-        text_fingerprint=read_manifest(data)["text_fingerprint"], content_hash=version.content_hash,
+        text_fingerprint=fingerprint, content_hash=version.content_hash,
         state=version.state, exported_at=utcnow(), exported_by_id=actor.id if actor else None,
     ))  # fmt: skip
     session.flush()
+    audit.record(session, actor, "version.exported", sop_code=version.sop.code,
+                 version_number=version.number,
+                 details={"kind": kind, "language": lang, "base_version": base_version,
+                          "text_fingerprint": fingerprint})  # fmt: skip
 
 
 def verify(session: Session, data: bytes) -> dict[str, Any]:
@@ -147,13 +153,14 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
     try:
         claimed = read_manifest(data)
         fingerprint = document_text_fingerprint(data)
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
         raise UnsupportedMediaType(f"the upload is not a readable .docx file: {exc}") from exc
     if "sop_code" not in claimed:
         return {"recognized": False, "verdict": "not an sopengine export",
                 "detail": "the file carries no sopengine manifest"}  # fmt: skip
 
-    code, number = claimed.get("sop_code", ""), int(claimed.get("version") or 0)
+    code, raw_number = claimed.get("sop_code", ""), claimed.get("version") or ""
+    number = int(raw_number) if raw_number.isdigit() and len(raw_number) < 9 else 0
     result: dict[str, Any] = {
         "recognized": True,
         "claims": {

@@ -83,3 +83,11 @@ def run_once(
     row.response_headers = answer.headers
     session.flush()
     return answer
+
+
+def purge_expired(session: Session, ttl: timedelta) -> int:
+    """Forget answers older than the TTL (run by the worker's housekeeping)."""
+    result = session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - ttl)
+    )
+    return result.rowcount or 0

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sopengine.config import Settings
@@ -150,6 +150,11 @@ def get_subscription(session: Session, actor: Official, sub_id: int) -> WebhookS
 def unsubscribe(session: Session, actor: Official, sub_id: int) -> None:
     sub = get_subscription(session, actor, sub_id)
     sub.active, sub.deleted_at = False, utcnow()
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == sub.id, WebhookDelivery.status == "pending")
+        .values(status="cancelled", lease_until=None)
+    )
     session.flush()
     audit.record(session, actor, "webhook.deleted", details={"webhook_id": sub.id})
 

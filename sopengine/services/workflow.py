@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sopengine.config import Settings
@@ -47,9 +47,12 @@ def positions(version: SopVersion, signoffs: list[SignOff]) -> dict[str, SignOff
     return found  # type: ignore[return-value]
 
 
-def facts(version: SopVersion, signoffs: list[SignOff] | None = None) -> VersionFacts:
+def facts(
+    version: SopVersion, signoffs: list[SignOff] | None = None, newer_in_force: int | None = None
+) -> VersionFacts:
     approved = signoffs is not None and so.all_approved(positions(version, signoffs))
     return VersionFacts(
+        newer_in_force=newer_in_force,
         state=version.state,
         lead_ministry=version.sop.lead_ministry_code,
         required_ministries=frozenset(version.required_ministries),
@@ -86,7 +89,8 @@ def perform(
     if action == "withdraw" and not (data.reason or "").strip():
         raise ValidationFailed([FieldError(pointer("reason"), "a reason is required to withdraw")])
 
-    workflow.fire(version, action, actor, facts(version))
+    newer = _newer_in_force(session, version) if action == "apply" else None
+    workflow.fire(version, action, actor, facts(version, newer_in_force=newer))
     now = utcnow()
     if action == "submit":
         version.review_round += 1
@@ -129,6 +133,18 @@ def perform(
     return version
 
 
+def _newer_in_force(session: Session, version: SopVersion) -> int | None:
+    """Lock the SOP (applies queue behind each other) and find a newer version once in force."""
+    session.execute(select(Sop.id).where(Sop.id == version.sop_id).with_for_update())
+    return session.scalar(
+        select(func.max(SopVersion.number)).where(
+            SopVersion.sop_id == version.sop_id,
+            SopVersion.number > version.number,
+            SopVersion.state.in_([State.APPLIED, State.SUPERSEDED]),
+        )
+    )
+
+
 def _announce(session: Session, action: str, version: SopVersion) -> None:
     """Outbox events for an action, in the action's transaction."""
     if action == "submit":
@@ -159,6 +175,7 @@ def _supersede_others(session: Session, applied: SopVersion) -> None:
             SopVersion.state == State.APPLIED,
             SopVersion.id != applied.id,
         )
+        .options(selectinload(SopVersion.ministries))
         .with_for_update()
     ).all()
     for old in previous:
@@ -176,7 +193,7 @@ def _supersede_others(session: Session, applied: SopVersion) -> None:
         session.flush()
         webhooks.emit(
             session, "version.superseded", sop_code=applied.sop.code,
-            ministries=applied.required_ministries,
+            ministries=sorted(set(applied.required_ministries) | set(old.required_ministries)),
             data={"sop_code": applied.sop.code, "version": old.number, "state": old.state,
                   "superseded_by": applied.number},
         )  # fmt: skip

@@ -178,3 +178,41 @@ async def test_idempotent_create_and_failed_first_attempt(
             version_url() + "/actions/apply", json={"effective_date": "2027-01-01"}, headers=key
         )
     ).status_code == 409
+
+
+async def test_idempotent_creates_of_sops_and_officials(
+    client, officials: Officials, db: Session
+) -> None:
+    from sopengine.db.models import Official, Sop
+    from tests.helpers import sop_body
+
+    headers = {**officials.facilitator.headers, "Idempotency-Key": "create-sop-1"}
+    first = await client.post("/api/v1/sops", json=sop_body(), headers=headers)
+    again = await client.post("/api/v1/sops", json=sop_body(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and again.headers["location"] == first.headers["location"]
+    assert db.scalar(select(func.count()).select_from(Sop)) == 1
+
+    before = db.scalar(select(func.count()).select_from(Official))
+    body = {"name": "New Officer", "roles": ["facilitator"]}
+    headers = {**officials.admin.headers, "Idempotency-Key": "officer-1"}
+    a = await client.post("/api/v1/officials", json=body, headers=headers)
+    b = await client.post("/api/v1/officials", json=body, headers=headers)
+    assert a.status_code == b.status_code == 201 and a.json()["token"] == b.json()["token"]
+    assert db.scalar(select(func.count()).select_from(Official)) == before + 1
+
+
+async def test_nul_characters_never_give_a_500(client, officials: Officials) -> None:
+    await create_sop(client, officials.facilitator)
+    r = await client.post(
+        COMMENTS,
+        json={"anchor": "scope", "body": "a\u0000b"},
+        headers=officials.reviewer["MOI"].headers,
+    )
+    assert r.status_code in (201, 422), r.text
+    r = await client.get("/api/v1/sops/%00", headers=officials.reviewer["MOI"].headers)
+    assert r.status_code in (404, 422), r.text
+    r = await client.get(
+        "/api/v1/sops", params={"ministry": "\u0000"}, headers=officials.reviewer["MOI"].headers
+    )
+    assert r.status_code in (200, 422), r.text

@@ -84,3 +84,62 @@ async def test_openapi_documents_problems_and_examples(client) -> None:
     schema = spec["components"]["schemas"]["SopCreate"]
     assert schema["examples"][0]["code"] == "SOP-RR-001"
     assert (await client.get("/docs")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/webhooks/99999999999999999999", None),
+        ("delete", "/api/v1/officials/99999999999999999999/tokens", None),
+        (
+            "patch",
+            "/api/v1/sops/SOP-RR-001/versions/1/comments/99999999999999999999",
+            {"resolved": True},
+        ),
+        (
+            "post",
+            "/api/v1/sops/SOP-RR-001/versions/1/comments",
+            {"anchor": "scope", "body": "x", "parent_id": 99999999999999999999},
+        ),
+        (
+            "post",
+            "/api/v1/sops/SOP-RR-001/versions/1/actions/apply",
+            {"effective_date": "9999-06-01"},
+        ),
+        ("post", "/api/v1/webhooks", {"url": "http://[::1/", "event_types": ["review.due"]}),
+    ],
+)
+async def test_out_of_range_input_is_4xx_not_500(
+    client, officials: Officials, method: str, path: str, body
+) -> None:
+    from tests.helpers import create_sop
+
+    await create_sop(client, officials.facilitator)
+    headers = (
+        officials.admin.headers
+        if "officials" in path or "webhooks" in path
+        else officials.facilitator.headers
+    )
+    r = await client.request(method.upper(), path, json=body, headers=headers)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.headers["content-type"] == PROBLEM
+
+
+async def test_forged_cursor_is_400(client, officials: Officials) -> None:
+    import base64
+
+    for raw in (b'{"after": true}', b'{"after": -1}', b'{"offset": 1e9}', b"[]"):
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        r = await client.get(
+            "/api/v1/sops", params={"cursor": cursor}, headers=officials.facilitator.headers
+        )
+        assert r.status_code == 400, raw
+
+
+async def test_version_lock_needs_a_valid_token_first(client, officials: Officials) -> None:
+    from tests.helpers import create_sop
+
+    await create_sop(client, officials.facilitator)
+    for code in ("SOP-RR-001", "SOP-NOPE"):
+        r = await client.post(f"/api/v1/sops/{code}/versions/1/actions/submit")
+        assert r.status_code == 401, "nothing is loaded, locked or revealed before authentication"

@@ -283,3 +283,17 @@ async def test_frozen_after_submit(client, officials: Officials) -> None:
 
 def test_ministries_fixture_is_complete() -> None:
     assert set(MINISTRIES) == FIVE
+
+
+async def test_an_older_endorsed_version_cannot_replace_a_newer_one_in_force(client, officials: Officials) -> None:
+    await bring_to(client, officials, "endorsed")
+    drafter, fac = officials.drafter["MOMD"], officials.facilitator
+    await ok(client.post("/api/v1/sops/SOP-RR-001/versions", json={"change_summary": "v2"}, headers=drafter.headers), 201)
+    await ok(action(client, drafter, "submit", number=2))
+    for ministry in ("MFA", "MOI", "MOMD"):
+        await ok(sign(client, officials, ministry, number=2))
+    await ok(action(client, fac, "apply", number=2, effective_date="2027-06-01"))
+    r = await action(client, fac, "apply", number=1, effective_date="2027-07-01")
+    assert r.status_code == 409 and "version 2 is newer" in r.json()["detail"]
+    assert (await get_version(client, fac, number=2))["state"] == "applied"
+    assert (await get_version(client, fac, number=1))["state"] == "endorsed"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-import httpx
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,7 +32,7 @@ def drain_until(
     import time
 
     deadline = time.monotonic() + timeout
-    with httpx.Client() as http:
+    with delivery.make_client(settings) as http:
         while not done():
             delivery.drain_once(factory, settings, http)
             assert time.monotonic() < deadline, "deliveries did not finish"
@@ -246,3 +245,61 @@ async def test_deleted_subscription_gets_nothing_new(
     await create_sop(client, officials.facilitator)
     await ok(action(client, officials.facilitator, "submit"))
     assert db.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
+
+
+async def test_dns_rebinding_is_refused_at_connect(
+    client, officials: Officials, session_factory, settings: Settings, db: Session, monkeypatch
+) -> None:
+    from sopengine.domain import webhooks as rules
+
+    strict = settings.model_copy(update={"webhook_allowed_hosts": ""})
+    with receiver() as rx:
+        port = rx.url.split(":")[2].split("/")[0]
+        answers = {"hooks.rebind.test": ["8.8.8.8"]}
+        monkeypatch.setattr(rules, "resolve", lambda host: answers[host])
+        hook = await subscribe(
+            client, officials.admin, f"http://hooks.rebind.test:{port}/hook", ["version.submitted"]
+        )
+        answers["hooks.rebind.test"] = ["127.0.0.1"]  # the name now points inside
+        await bring_to(client, officials, "in_review")
+        with delivery.make_client(strict) as http:
+            assert delivery.drain_once(session_factory, strict, http) == 1
+        assert rx.requests == []
+        [d] = await ok(
+            client.get(f"{HOOKS}/{hook['id']}/deliveries", headers=officials.admin.headers)
+        )
+        assert d["attempt_log"][0]["success"] is False and "refused" in d["attempt_log"][0]["error"]
+
+
+async def test_a_poisonous_url_does_not_stop_the_worker(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    with receiver() as rx:
+        good = await subscribe(client, officials.admin, rx.url, ["version.submitted"])
+        bad_id = (
+            await subscribe(client, officials.admin, "http://127.0.0.1:9/ok", ["version.submitted"])
+        )["id"]
+        # A URL that passed the checks once but breaks the HTTP client (stored directly).
+        from sopengine.db.models import WebhookSubscription
+
+        db.get(WebhookSubscription, bad_id).url = "http://127.0.0.1:9/a\u007fb"
+        db.commit()
+        await bring_to(client, officials, "in_review")
+        drain_until(session_factory, settings, lambda: len(rx.requests) == 1)
+        assert good["id"] != bad_id
+
+
+async def test_deleting_a_subscription_cancels_its_pending_deliveries(
+    client, officials: Officials, session_factory, settings: Settings, db: Session
+) -> None:
+    with receiver() as rx:
+        hook = await subscribe(client, officials.admin, rx.url, ["version.submitted"])
+        await bring_to(client, officials, "in_review")
+        assert (
+            await client.delete(f"{HOOKS}/{hook['id']}", headers=officials.admin.headers)
+        ).status_code == 204
+        with delivery.make_client(settings) as http:
+            assert delivery.drain_once(session_factory, settings, http) == 0
+        assert rx.requests == []
+        db.expire_all()
+        assert db.scalar(select(WebhookDelivery.status)) == "cancelled"

@@ -14,7 +14,11 @@ def test_signature_verifies_with_standardwebhooks() -> None:
     import time
 
     ts = int(time.time())
-    headers = {"webhook-id": "msg_1", "webhook-timestamp": str(ts), "webhook-signature": sign(secret, "msg_1", ts, body)}
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(ts),
+        "webhook-signature": sign(secret, "msg_1", ts, body),
+    }
     assert Webhook(secret).verify(body, headers) == {"type": "version.endorsed"}
     headers["webhook-signature"] = sign(new_secret(), "msg_1", ts, body)
     with pytest.raises(Exception, match="signature"):
@@ -53,8 +57,33 @@ def fake(addresses):
     ],
 )
 def test_url_safety(url: str, allowed: str, ok: bool) -> None:
-    resolver = fake({"hooks.moi.gov.iq": ["203.0.113.7"], "localhost": ["127.0.0.1"], "internal.example": ["10.9.8.7"],
-                     "nowhere.invalid": []})
+    resolver = fake(
+        {
+            "hooks.moi.gov.iq": ["203.0.113.7"],
+            "localhost": ["127.0.0.1"],
+            "internal.example": ["10.9.8.7"],
+            "nowhere.invalid": [],
+        }
+    )
     # 203.0.113.0/24 is documentation space: treat it as public for this test.
-    problem = url_problem(url, allowed, resolver=lambda h: ["8.8.8.8"] if h == "hooks.moi.gov.iq" else resolver(h))
+    problem = url_problem(
+        url, allowed, resolver=lambda h: ["8.8.8.8"] if h == "hooks.moi.gov.iq" else resolver(h)
+    )
     assert (problem is None) == ok, problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[2002:7f00:1::]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[2001::ffff:80ff:fffe]/",
+        "http://[::1/",
+        "http://h:99999/",
+        "http://x y/",
+        "http://93.184.216.34/a\x7fb",
+    ],
+)
+def test_embedded_internal_addresses_and_malformed_urls_are_refused(url: str) -> None:
+    assert url_problem(url, "") is not None

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
 
-from sopengine.api.deps import CurrentOfficial, SessionDep, require
+from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, SettingsDep, require
+from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
 from sopengine.api.problems import responses
 from sopengine.api.schemas import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
 from sopengine.db.models import Official
@@ -24,29 +26,28 @@ Admin = Annotated[Official, require(Role.ADMIN)]
     responses=responses(Unauthorized, Forbidden, Conflict, ValidationFailed),
     summary="Create an official and its first API token (shown once)",
 )
-def create_official(body: OfficialIn, session: SessionDep, admin: Admin) -> OfficialCreated:
-    official, token = officials.create_official(
-        session,
-        admin,
-        officials.NewOfficial(
-            name=body.name,
-            roles=[r.value for r in body.roles],
-            ministry=body.ministry,
-            position=body.position,
-            email=body.email,
-        ),
-    )
-    return OfficialCreated(
-        id=official.id,
-        name=official.name,
-        position=official.position,
-        email=official.email,
-        ministry=official.ministry_code,
-        roles=official.roles,
-        active=official.active,
-        created_at=official.created_at,
-        token=token,
-    )
+def create_official(
+    request: Request,
+    body: OfficialIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: Admin,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    def run() -> tuple[int, OfficialCreated, dict[str, str]]:
+        new = officials.NewOfficial(
+            name=body.name, roles=[r.value for r in body.roles], ministry=body.ministry,
+            position=body.position, email=body.email,
+        )  # fmt: skip
+        official, token = officials.create_official(session, admin, new)
+        created = OfficialCreated(
+            id=official.id, name=official.name, position=official.position, email=official.email,
+            ministry=official.ministry_code, roles=official.roles, active=official.active,
+            created_at=official.created_at, token=token,
+        )  # fmt: skip
+        return 201, created, {}
+
+    return respond_once(session, settings, admin, request, idempotency_key, body, run)
 
 
 @router.get("/me", response_model=MeOut, responses=responses(Unauthorized))
@@ -67,7 +68,7 @@ def me(official: CurrentOfficial) -> MeOut:
     responses=responses(Unauthorized, Forbidden, NotFound),
     summary="Issue another API token for an official (shown once)",
 )
-def issue_token(official_id: int, session: SessionDep, admin: Admin) -> TokenOut:
+def issue_token(official_id: RowId, session: SessionDep, admin: Admin) -> TokenOut:
     official = officials.get_official(session, official_id)
     return TokenOut(official_id=official.id, token=officials.new_token(session, admin, official))
 
@@ -78,7 +79,7 @@ def issue_token(official_id: int, session: SessionDep, admin: Admin) -> TokenOut
     responses=responses(Unauthorized, Forbidden, NotFound),
     summary="Revoke every API token of an official",
 )
-def revoke_tokens(official_id: int, session: SessionDep, admin: Admin) -> RevokedOut:
+def revoke_tokens(official_id: RowId, session: SessionDep, admin: Admin) -> RevokedOut:
     official = officials.get_official(session, official_id)
     return RevokedOut(
         official_id=official.id, revoked=officials.revoke_tokens(session, admin, official)

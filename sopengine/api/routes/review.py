@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sopengine.api import etag as etags
 from sopengine.api.deps import (
     CurrentOfficial,
+    RowId,
     SessionDep,
     SettingsDep,
     SopCode,
@@ -191,7 +192,7 @@ def add_comment(
 def patch_comment(
     code: SopCode,
     number: VersionNumber,
-    comment_id: int,
+    comment_id: RowId,
     body: CommentPatch,
     session: SessionDep,
     official: CurrentOfficial,

@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from sopengine.api import etag as etags
 from sopengine.api.deps import (
@@ -14,6 +15,7 @@ from sopengine.api.deps import (
     VersionForUpdate,
     VersionNumber,
 )
+from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
 from sopengine.api.representations import version_out
@@ -87,26 +89,27 @@ def sop_out(sop: Sop) -> SopOut:
     summary="Create an SOP with version 1 in draft, from explicit content or a template",
 )
 def create_sop(
+    request: Request,
     body: SopCreate,
     session: SessionDep,
     settings: SettingsDep,
     official: CurrentOfficial,
-    response: Response,
-) -> VersionOut:
-    template = get_template(settings.templates_dir, body.template) if body.template else None
-    version = sops.create_sop(
-        session,
-        official,
-        sops.NewSop(
-            code=body.code,
-            text=_text(body),
-            thematic_area=body.thematic_area,
-            lead_ministry=body.lead_ministry,
-            template=template,
-        ),
-    )
-    response.headers["Location"] = f"/api/v1/sops/{version.sop.code}/versions/1"
-    return version_out(session, version, official, response)
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    def run() -> tuple[int, VersionOut, dict[str, str]]:
+        template = get_template(settings.templates_dir, body.template) if body.template else None
+        new = sops.NewSop(
+            code=body.code, text=_text(body), thematic_area=body.thematic_area,
+            lead_ministry=body.lead_ministry, template=template,
+        )  # fmt: skip
+        version = sops.create_sop(session, official, new)
+        headers = {
+            "Location": f"/api/v1/sops/{version.sop.code}/versions/1",
+            "ETag": etags.etag(version),
+        }
+        return 201, version_out(session, version, official), headers
+
+    return respond_once(session, settings, official, request, idempotency_key, body, run)
 
 
 @router.get(

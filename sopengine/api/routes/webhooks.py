@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep
+from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, SettingsDep
 from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
 from sopengine.api.problems import responses
 from sopengine.api.schemas import AttemptOut, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
@@ -71,7 +71,7 @@ def list_webhooks(session: SessionDep, official: CurrentOfficial) -> list[Webhoo
     response_model=WebhookOut,
     responses=responses(Unauthorized, Forbidden, NotFound),
 )
-def get_webhook(webhook_id: int, session: SessionDep, official: CurrentOfficial) -> WebhookOut:
+def get_webhook(webhook_id: RowId, session: SessionDep, official: CurrentOfficial) -> WebhookOut:
     return webhook_out(webhooks.get_subscription(session, official, webhook_id))
 
 
@@ -80,7 +80,7 @@ def get_webhook(webhook_id: int, session: SessionDep, official: CurrentOfficial)
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(Unauthorized, Forbidden, NotFound),
 )
-def delete_webhook(webhook_id: int, session: SessionDep, official: CurrentOfficial) -> Response:
+def delete_webhook(webhook_id: RowId, session: SessionDep, official: CurrentOfficial) -> Response:
     webhooks.unsubscribe(session, official, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -92,7 +92,7 @@ def delete_webhook(webhook_id: int, session: SessionDep, official: CurrentOffici
     summary="The latest deliveries with every attempt (status, response code, latency, error)",
 )
 def list_deliveries(
-    webhook_id: int, session: SessionDep, official: CurrentOfficial
+    webhook_id: RowId, session: SessionDep, official: CurrentOfficial
 ) -> list[DeliveryOut]:
     sub = webhooks.get_subscription(session, official, webhook_id)
     return [delivery_out(d, attempts) for d, attempts in webhooks.deliveries(session, sub)]
@@ -105,7 +105,7 @@ def list_deliveries(
     summary="Queue a delivery again now, with the same webhook-id",
 )
 def redeliver(
-    webhook_id: int, delivery_id: int, session: SessionDep, official: CurrentOfficial
+    webhook_id: RowId, delivery_id: RowId, session: SessionDep, official: CurrentOfficial
 ) -> DeliveryOut:
     sub = webhooks.get_subscription(session, official, webhook_id)
     d = webhooks.redeliver(session, official, sub, delivery_id)
