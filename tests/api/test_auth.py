@@ -98,3 +98,17 @@ async def test_admin_revokes_and_reissues_tokens(client, officials: Officials) -
     assert (
         await client.delete("/api/v1/officials/999999/tokens", headers=officials.admin.headers)
     ).status_code == 404
+
+
+async def test_reissuing_a_token_is_idempotent_with_a_key(
+    client, officials: Officials, db: Session
+) -> None:
+    person = officials.reviewer["MOP"]
+    url = f"/api/v1/officials/{person.official.id}/tokens"
+    headers = {**officials.admin.headers, "Idempotency-Key": "reissue-1"}
+    first = await client.post(url, headers=headers)
+    again = await client.post(url, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["token"] == again.json()["token"]
+    rows = db.scalars(select(ApiToken).where(ApiToken.official_id == person.official.id)).all()
+    assert len(rows) == 2, "the first token and exactly one reissued token"

@@ -68,9 +68,20 @@ def me(official: CurrentOfficial) -> MeOut:
     responses=responses(Unauthorized, Forbidden, NotFound),
     summary="Issue another API token for an official (shown once)",
 )
-def issue_token(official_id: RowId, session: SessionDep, admin: Admin) -> TokenOut:
-    official = officials.get_official(session, official_id)
-    return TokenOut(official_id=official.id, token=officials.new_token(session, admin, official))
+def issue_token(
+    request: Request,
+    official_id: RowId,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: Admin,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    def run() -> tuple[int, TokenOut, dict[str, str]]:
+        official = officials.get_official(session, official_id)
+        token = officials.new_token(session, admin, official)
+        return 201, TokenOut(official_id=official.id, token=token), {}
+
+    return respond_once(session, settings, admin, request, idempotency_key, None, run)
 
 
 @router.delete(

@@ -105,8 +105,16 @@ def list_deliveries(
     summary="Queue a delivery again now, with the same webhook-id",
 )
 def redeliver(
-    webhook_id: RowId, delivery_id: RowId, session: SessionDep, official: CurrentOfficial
-) -> DeliveryOut:
-    sub = webhooks.get_subscription(session, official, webhook_id)
-    d = webhooks.redeliver(session, official, sub, delivery_id)
-    return delivery_out(d, [])
+    request: Request,
+    webhook_id: RowId,
+    delivery_id: RowId,
+    session: SessionDep,
+    settings: SettingsDep,
+    official: CurrentOfficial,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    def run() -> tuple[int, DeliveryOut, dict[str, str]]:
+        sub = webhooks.get_subscription(session, official, webhook_id)
+        return 200, delivery_out(webhooks.redeliver(session, official, sub, delivery_id), []), {}
+
+    return respond_once(session, settings, official, request, idempotency_key, None, run)
