@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
 
 from sopengine.config import PROJECT_ROOT, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
@@ -33,44 +36,41 @@ def _db_upgrade(_: argparse.Namespace) -> int:
     return 0
 
 
-def _officials_create(args: argparse.Namespace) -> int:
-    from sopengine.services import officials
-
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """One command, one transaction, on the configured database."""
     engine = make_engine(get_settings())
     try:
         with make_sessionmaker(engine).begin() as session:
-            official, token = officials.create_official(
-                session,
-                None,
-                officials.NewOfficial(
-                    name=args.name,
-                    roles=args.role,
-                    ministry=args.ministry,
-                    position=args.position or "",
-                    email=args.email,
-                ),
-            )
-            print(
-                f"created official {official.id} ({official.name}; roles: {', '.join(official.roles)}"
-                f"{'; ministry: ' + official.ministry_code if official.ministry_code else ''})"
-            )
-            print("API token (shown once; store it now):")
-            print(token)
+            yield session
     finally:
         engine.dispose()
+
+
+def _officials_create(args: argparse.Namespace) -> int:
+    from sopengine.services import officials
+
+    new = officials.NewOfficial(
+        name=args.name, roles=args.role, ministry=args.ministry,
+        position=args.position or "", email=args.email,
+    )  # fmt: skip
+    with _transaction() as session:
+        official, token = officials.create_official(session, None, new)
+    # Printed only once committed: a token shown is a token that exists.
+    ministry = f"; ministry: {official.ministry_code}" if official.ministry_code else ""
+    print(
+        f"created official {official.id} ({official.name}; roles: {', '.join(official.roles)}{ministry})"
+    )
+    print("API token (shown once; store it now):")
+    print(token)
     return 0
 
 
 def _officials_revoke(args: argparse.Namespace) -> int:
     from sopengine.services import officials
 
-    engine = make_engine(get_settings())
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            official = officials.get_official(session, args.id)
-            count = officials.revoke_tokens(session, None, official)
-    finally:
-        engine.dispose()
+    with _transaction() as session:
+        count = officials.revoke_tokens(session, None, officials.get_official(session, args.id))
     print(f"revoked {count} token(s) of official {args.id}")
     return 0
 
@@ -80,20 +80,16 @@ def _export(args: argparse.Namespace) -> int:
 
     from sopengine.services import exports, sops
 
-    engine = make_engine(get_settings())
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            if args.version is None:
-                sop = sops.get_sop(session, args.code)
-                number = sops.applied_number(sop) or sop.versions[-1].number
-            else:
-                number = args.version
-            version = sops.get_version(session, args.code, number)
-            print(f"rendering {args.code} version {number} ({args.lang or 'primary language'})…",
-                  file=sys.stderr)  # fmt: skip
-            exported = exports.export_version(session, None, version, args.lang)
-    finally:
-        engine.dispose()
+    with _transaction() as session:
+        if args.version is None:
+            sop = sops.get_sop(session, args.code)
+            number = sops.applied_number(sop) or sop.versions[-1].number
+        else:
+            number = args.version
+        version = sops.get_version(session, args.code, number)
+        print(f"rendering {args.code} version {number} ({args.lang or 'primary language'})…",
+              file=sys.stderr)  # fmt: skip
+        exported = exports.export_version(session, None, version, args.lang)
     out = Path(args.output or exported.filename)
     out.write_bytes(exported.data)
     print(f"wrote {out} ({len(exported.data):,} bytes)")
@@ -103,12 +99,8 @@ def _export(args: argparse.Namespace) -> int:
 def _audit_verify(_: argparse.Namespace) -> int:
     from sopengine.services import audit
 
-    engine = make_engine(get_settings())
-    try:
-        with make_sessionmaker(engine)() as session:
-            report = audit.verify(session)
-    finally:
-        engine.dispose()
+    with _transaction() as session:
+        report = audit.verify(session)
     if report.ok:
         print(f"audit chain intact: {report.events_checked} events checked")
         return 0

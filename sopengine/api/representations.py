@@ -120,3 +120,15 @@ def version_out(
         updated_at=version.updated_at,
         etag=tag,
     )
+
+
+def created_version(
+    session: Session, version: SopVersion, official: Official
+) -> tuple[int, VersionOut, dict[str, str]]:
+    """The 201 answer for a new version: its representation, ETag and Location."""
+    url = f"/api/v1/sops/{version.sop.code}/versions/{version.number}"
+    return (
+        201,
+        version_out(session, version, official),
+        {"ETag": etags.etag(version), "Location": url},
+    )

@@ -17,7 +17,12 @@ from sopengine.api.deps import (
 )
 from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
 from sopengine.api.problems import responses
-from sopengine.api.representations import comment_out, signoff_records, version_out
+from sopengine.api.representations import (
+    comment_out,
+    created_version,
+    signoff_records,
+    version_out,
+)
 from sopengine.api.schemas import (
     ActionIn,
     CommentIn,
@@ -137,11 +142,7 @@ def revise(
 ) -> JSONResponse:
     def run() -> tuple[int, VersionOut, dict[str, str]]:
         new = flow.revise(session, official, code, body.change_summary)
-        headers = {
-            "ETag": etags.etag(new),
-            "Location": f"/api/v1/sops/{code}/versions/{new.number}",
-        }
-        return 201, version_out(session, new, official), headers
+        return created_version(session, new, official)
 
     return respond_once(session, settings, official, request, idempotency_key, body, run)
 

@@ -18,7 +18,7 @@ from sopengine.api.deps import (
 from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
-from sopengine.api.representations import version_out
+from sopengine.api.representations import created_version, version_out
 from sopengine.api.schemas import (
     ContentUpdate,
     LatestVersion,
@@ -103,11 +103,7 @@ def create_sop(
             lead_ministry=body.lead_ministry, template=template,
         )  # fmt: skip
         version = sops.create_sop(session, official, new)
-        headers = {
-            "Location": f"/api/v1/sops/{version.sop.code}/versions/1",
-            "ETag": etags.etag(version),
-        }
-        return 201, version_out(session, version, official), headers
+        return created_version(session, version, official)
 
     return respond_once(session, settings, official, request, idempotency_key, body, run)
 
