@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,3 +238,20 @@ async def bring_to(
     for ministry in REQUIRED:
         await ok(sign(client, people, ministry, code=code, number=2))
     await ok(action(client, lead, "apply", code, 2, effective_date="2028-01-01"))
+
+
+def wait_until_healthy(
+    url: str, server: subprocess.Popen[bytes], timeout: float = 60
+) -> httpx.Response:
+    """Poll ``url/healthz`` until the server answers 200; fail if it exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            response = httpx.get(f"{url}/healthz", timeout=2)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None, f"the server exited with {server.returncode}"
+        assert time.monotonic() < deadline, f"the server did not answer within {timeout} s"
+        time.sleep(0.2)

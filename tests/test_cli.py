@@ -6,11 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.helpers import wait_until_healthy
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -82,15 +83,7 @@ def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        health = wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
         assert health.json() == {"status": "ok", "database": "sqlite"}
         assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/me", timeout=5).status_code == 401

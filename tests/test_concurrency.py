@@ -10,7 +10,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import loc, sample_content
+from tests.helpers import loc, sample_content, wait_until_healthy
 from tests.test_cli import free_port
 
 ROUNDS = 50
@@ -47,17 +46,7 @@ def live_server(scratch_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (
-                tmp / "server.log"
-            ).read_text()
-            time.sleep(0.2)
+        wait_until_healthy(url, server)
         yield LiveServer(url, {"Authorization": f"Bearer {token}"})
     finally:
         server.terminate()

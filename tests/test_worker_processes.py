@@ -11,13 +11,13 @@ import threading
 import time
 from collections import Counter
 
-import httpx
 from sqlalchemy import func, select
 
 from sopengine.config import Settings
 from sopengine.db.models import WebhookAttempt, WebhookDelivery
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.services import delivery, officials, webhooks
+from tests.helpers import wait_until_healthy
 from tests.receiver import receiver
 
 EVENTS = 40
@@ -131,16 +131,7 @@ def test_serve_with_worker_delivers(scratch_url: str) -> None:
         )  # fmt: skip
         try:
             rx.wait_for(3, timeout=60)
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    assert (
-                        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
-                    )
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline
-                    time.sleep(0.2)
+            wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
         finally:
             server.terminate()
             server.wait(timeout=20)
