@@ -10,22 +10,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine import __version__
 from sopengine.api import problems
+from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
 from sopengine.api.routes import (
+    actions,
     audit,
+    comments,
     exports,
     health,
     ministries,
     officials,
-    review,
+    signoffs,
     sops,
     templates,
     webhooks,
 )
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
-
-API_PREFIX = "/api/v1"
+from sopengine.urls import API_PREFIX
 
 DESCRIPTION = """
 The service of record in which Iraqi ministries write, review, sign and apply Standard
@@ -57,9 +59,21 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = session_factory
     problems.install(app)
+    app.add_exception_handler(Replayed, replayed_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (ministries, officials, templates, sops, review, exports, audit, webhooks):
+    for module in (
+        ministries,
+        officials,
+        templates,
+        sops,
+        actions,
+        signoffs,
+        comments,
+        exports,
+        audit,
+        webhooks,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

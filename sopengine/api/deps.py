@@ -11,9 +11,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from sopengine.config import Settings
-from sopengine.db.models import Official, SopVersion
-from sopengine.domain.roles import Role
-from sopengine.errors import Forbidden, Unauthorized
+from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.domain import permissions
+from sopengine.domain.permissions import Action
+from sopengine.errors import Unauthorized
 from sopengine.services import officials, sops
 
 
@@ -60,12 +61,11 @@ def current_official(
 CurrentOfficial = Annotated[Official, Depends(current_official)]
 
 
-def require(*roles: Role) -> object:
-    """A dependency admitting only officials holding one of ``roles``."""
+def allowed_to(action: Action) -> object:
+    """A dependency admitting only officials the rule book lets do ``action``."""
 
     def check(official: CurrentOfficial) -> Official:
-        if not official.has_role(*roles):
-            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+        permissions.authorize(action, official)
         return official
 
     return Depends(check)
@@ -75,6 +75,16 @@ SopCode = Annotated[str, Path(max_length=40, description="The SOP's code, e.g. S
 VersionNumber = Annotated[int, Path(ge=1, le=100_000, description="The version number")]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 """A numeric id in a path: bounded so that no value overflows the database's integer."""
+
+
+def current_sop(session: SessionDep, _: CurrentOfficial, code: SopCode) -> Sop:
+    return sops.get_sop(session, code)
+
+
+def current_version(
+    session: SessionDep, _: CurrentOfficial, code: SopCode, number: VersionNumber
+) -> SopVersion:
+    return sops.get_version(session, code, number)
 
 
 def version_for_update(
@@ -89,4 +99,8 @@ def version_for_update(
     return sops.get_version(session, code, number, for_update=True)
 
 
+CurrentSop = Annotated[Sop, Depends(current_sop)]
+"""The SOP named in the path, with its versions, or 404."""
+CurrentVersion = Annotated[SopVersion, Depends(current_version)]
+"""The version named in the path, with its SOP and ministries, or 404."""
 VersionForUpdate = Annotated[SopVersion, Depends(version_for_update)]

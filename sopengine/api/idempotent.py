@@ -1,19 +1,26 @@
-"""Route-side support for ``Idempotency-Key`` on mutating POSTs."""
+"""``Idempotency-Key`` on mutating POSTs, as one dependency.
+
+An endpoint takes ``once: Once`` and ends with ``return once.answer(status, model, headers)``.
+The dependency claims the key before the endpoint acts (in the request's transaction); a
+retry of an answered request never reaches the endpoint: ``Replayed`` is raised and
+rendered as the first answer with ``Idempotent-Replayed: true``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from sopengine.config import Settings
+from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep
 from sopengine.db.models import Official
-from sopengine.services.idempotency import StoredAnswer, request_fingerprint, run_once
+from sopengine.services import idempotency
+from sopengine.services.idempotency import StoredAnswer, request_fingerprint
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -25,32 +32,57 @@ IdempotencyKeyHeader = Annotated[
     ),
 ]
 
-Outcome = tuple[int, BaseModel, dict[str, str]]
+
+class Replayed(Exception):
+    """The request was answered before under the same key: answer that again."""
+
+    def __init__(self, answer: StoredAnswer) -> None:
+        super().__init__("replayed")
+        self.answer = answer
 
 
-def respond_once(
-    session: Session,
-    settings: Settings,
-    official: Official,
+async def replayed_response(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Replayed)
+    headers = {**exc.answer.headers, "Idempotent-Replayed": "true"}
+    return JSONResponse(exc.answer.body, status_code=exc.answer.status_code, headers=headers)
+
+
+@dataclass
+class OnceCall:
+    session: Session
+    official: Official
+    key: str | None
+
+    def answer(
+        self, status_code: int, model: BaseModel, headers: dict[str, str] | None = None
+    ) -> JSONResponse:
+        """The endpoint's answer, kept under the key (if any) in the same transaction."""
+        stored = StoredAnswer(status_code, model.model_dump(mode="json"), headers or {})
+        if self.key is not None:
+            idempotency.store(self.session, self.official, self.key, stored)
+        return JSONResponse(stored.body, status_code=stored.status_code, headers=stored.headers)
+
+
+async def _raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def _once(
     request: Request,
-    key: str | None,
-    body: BaseModel | None,
-    act: Callable[[], Outcome],
-) -> JSONResponse:
-    payload = body.model_dump_json().encode() if body is not None else b""
-    fingerprint = request_fingerprint(request.method, request.url.path, payload)
-    replayed = True
+    session: SessionDep,
+    settings: SettingsDep,
+    official: CurrentOfficial,
+    body: Annotated[bytes, Depends(_raw_body)],
+    key: IdempotencyKeyHeader = None,
+) -> OnceCall:
+    if key is not None:
+        fingerprint = request_fingerprint(request.method, request.url.path, body)
+        ttl = timedelta(hours=settings.idempotency_ttl_hours)
+        first = idempotency.claim(session, official, key, fingerprint, ttl)
+        if first is not None:
+            raise Replayed(first)
+    return OnceCall(session, official, key)
 
-    def run() -> StoredAnswer:
-        nonlocal replayed
-        replayed = False
-        status, model, headers = act()
-        return StoredAnswer(status, model.model_dump(mode="json"), headers)
 
-    answer = run_once(
-        session, official, key, fingerprint, run, timedelta(hours=settings.idempotency_ttl_hours)
-    )
-    headers = dict(answer.headers)
-    if key is not None and replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+Once = Annotated[OnceCall, Depends(_once)]
+"""A mutating POST that a retry with the same ``Idempotency-Key`` does not repeat."""

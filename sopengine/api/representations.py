@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import Response
 from sqlalchemy.orm import Session
 
 from sopengine.api import etag as etags
 from sopengine.api.schemas import CommentOut, OfficialRef, SignoffOut, SignoffRecord, VersionOut
 from sopengine.db.base import utcnow
 from sopengine.db.models import Comment, Official, SignOff, SopVersion
+from sopengine.domain import permissions
 from sopengine.domain import signoff as so
-from sopengine.domain import workflow
-from sopengine.domain.roles import Role
 from sopengine.domain.workflow import State
-from sopengine.services import comments, sops
-from sopengine.services import workflow as flow
+from sopengine.services import comments, facts
+from sopengine.services import signoffs as signoff_service
+from sopengine.urls import version_path
 
 
 def official_ref(o: Official) -> OfficialRef:
@@ -37,7 +36,7 @@ def comment_out(c: Comment) -> CommentOut:
 def signoff_positions(version: SopVersion, signoffs: list[SignOff]) -> list[SignoffOut]:
     today = utcnow().date()
     out = []
-    for ministry, p in flow.positions(version, signoffs).items():
+    for ministry, p in facts.positions(version, signoffs).items():
         status = so.status_of(
             p, version.respond_by if version.state == State.IN_REVIEW else None, today
         )
@@ -53,7 +52,7 @@ def signoff_positions(version: SopVersion, signoffs: list[SignOff]) -> list[Sign
 
 
 def signoff_records(version: SopVersion, signoffs: list[SignOff]) -> list[SignoffRecord]:
-    counting = {id(p) for p in flow.positions(version, signoffs).values() if p is not None}
+    counting = {id(p) for p in facts.positions(version, signoffs).values() if p is not None}
     return [
         SignoffRecord(
             id=s.id,
@@ -71,28 +70,15 @@ def signoff_records(version: SopVersion, signoffs: list[SignOff]) -> list[Signof
     ]
 
 
-def actions_for(official: Official, version: SopVersion, signoffs: list[SignOff]) -> list[str]:
-    actions = workflow.available_actions(official, flow.facts(version, signoffs))
-    if sops.can_edit(official, version):
-        actions.insert(0, "edit")
-    if (
-        version.state == State.IN_REVIEW
-        and official.has_role(Role.SIGNATORY)
-        and official.ministry_code in version.required_ministries
-    ):
-        actions.append("signoff")
-    if comments.may_comment(official):
-        actions.append("comment")
-    return actions
-
-
 def version_out(
-    session: Session, version: SopVersion, official: Official, response: Response | None = None
+    session: Session,
+    version: SopVersion,
+    official: Official,
+    signoffs: list[SignOff] | None = None,
 ) -> VersionOut:
-    signoffs = flow.load_signoffs(session, version)
-    tag = etags.etag(version)
-    if response is not None:
-        response.headers["ETag"] = tag
+    """The version as the caller sees it; sign-offs already loaded by the request are reused."""
+    if signoffs is None:
+        signoffs = signoff_service.load_signoffs(session, version)
     return VersionOut(
         sop_code=version.sop.code,
         number=version.number,
@@ -108,7 +94,9 @@ def version_out(
         open_comments=[
             comment_out(c) for c in comments.list_comments(session, version, open_only=True)
         ],
-        available_actions=actions_for(official, version, signoffs),
+        available_actions=permissions.available_actions(
+            official, facts.of_version(version, signoffs)
+        ),
         review_round=version.review_round,
         submitted_at=version.submitted_at,
         respond_by=version.respond_by,
@@ -118,17 +106,14 @@ def version_out(
         withdrawn_reason=version.withdrawn_reason,
         created_at=version.created_at,
         updated_at=version.updated_at,
-        etag=tag,
+        etag=etags.etag(version),
     )
 
 
-def created_version(
-    session: Session, version: SopVersion, official: Official
-) -> tuple[int, VersionOut, dict[str, str]]:
-    """The 201 answer for a new version: its representation, ETag and Location."""
-    url = f"/api/v1/sops/{version.sop.code}/versions/{version.number}"
-    return (
-        201,
-        version_out(session, version, official),
-        {"ETag": etags.etag(version), "Location": url},
-    )
+def version_headers(version: SopVersion) -> dict[str, str]:
+    return {"ETag": etags.etag(version)}
+
+
+def created_version_headers(version: SopVersion) -> dict[str, str]:
+    """A new version's 201 headers: its ETag and where it lives."""
+    return {**version_headers(version), "Location": version_path(version.sop.code, version.number)}

@@ -193,6 +193,9 @@ class SopOut(BaseModel):
     created_at: datetime
     applied_version: int | None
     versions: list[VersionSummary]
+    available_actions: list[str] = Field(
+        default_factory=list, description="What the caller may do with the SOP now (revise)"
+    )
 
 
 class LatestVersion(BaseModel):

@@ -1,4 +1,4 @@
-"""The version state machine: states, triggers, who may fire each, and its guards.
+"""The version state machine: states, triggers, their guards, and the one place state changes.
 
 Defined once, as data, and built once with ``transitions`` (``model=None``): a request
 wraps the loaded version, fires one trigger through ``fire``, and that is the only place
@@ -8,14 +8,13 @@ a version's state changes. ``MachineError`` becomes ``InvalidTransition`` (409).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
 from transitions import Machine, MachineError
 
-from sopengine.domain.roles import Role
-from sopengine.errors import Conflict, Forbidden, InvalidTransition
+from sopengine.errors import Conflict, InvalidTransition
 
 
 class State(StrEnum):
@@ -32,60 +31,39 @@ OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW})
 """While a version is in one of these, no other version of the SOP may be opened."""
 
 
-class Actor(Protocol):
-    id: int
-    roles: list[str]
-    ministry_code: str | None
-
-
 @dataclass(frozen=True)
-class VersionFacts:
-    """What permissions and guards look at, taken from the loaded version."""
+class Facts:
+    """What guards and the rule book (``permissions``) look at, taken from loaded rows.
 
-    state: str
-    lead_ministry: str
-    required_ministries: frozenset[str]
+    Version rules read the version's fields; other rules only what they concern.
+    """
+
+    state: str | None = None
+    lead_ministry: str | None = None
+    required_ministries: frozenset[str] = frozenset()
     submitted_by_id: int | None = None
     all_approved: bool = False
     newer_in_force: int | None = None
     """The number of a newer version of the SOP that is or was applied, if any."""
+    open_version: int | None = None
+    """Another version of the SOP still in draft or review (it blocks a revision)."""
+    open_state: str | None = None
+    ministry: str | None = None
+    """The ministry a sign-off or a webhook is for."""
+    author_id: int | None = None
+    """The author of the comment concerned."""
 
 
-Permission = Callable[[Actor, VersionFacts], bool]
-Guard = Callable[[VersionFacts], str | None]
+Guard = Callable[[Facts], str | None]
 
 
-def _facilitator(actor: Actor) -> bool:
-    return Role.FACILITATOR in actor.roles
-
-
-def _binding_drafter_or_facilitator(actor: Actor, facts: VersionFacts) -> bool:
-    return _facilitator(actor) or (
-        Role.DRAFTER in actor.roles and actor.ministry_code in facts.required_ministries
-    )
-
-
-def _submitter_or_facilitator(actor: Actor, facts: VersionFacts) -> bool:
-    return _facilitator(actor) or actor.id == facts.submitted_by_id
-
-
-def _lead_signatory_or_facilitator(actor: Actor, facts: VersionFacts) -> bool:
-    return _facilitator(actor) or (
-        Role.SIGNATORY in actor.roles and actor.ministry_code == facts.lead_ministry
-    )
-
-
-def _nobody(actor: Actor, facts: VersionFacts) -> bool:
-    return False
-
-
-def _no_newer_version_in_force(facts: VersionFacts) -> str | None:
+def _no_newer_version_in_force(facts: Facts) -> str | None:
     if facts.newer_in_force is None:
         return None
     return f"version {facts.newer_in_force} is newer and has already been applied"
 
 
-def _all_required_approved(facts: VersionFacts) -> str | None:
+def _all_required_approved(facts: Facts) -> str | None:
     return None if facts.all_approved else "not every required ministry has approved this text"
 
 
@@ -94,31 +72,34 @@ class Trigger:
     name: str
     sources: tuple[State, ...]
     dest: State
-    who: str
-    allowed: Permission
     guards: tuple[Guard, ...] = ()
-    internal: bool = field(default=False)
-    """Fired by the service itself in the same transaction as its cause, never by a caller."""
+    internal: str | None = None
+    """For triggers fired by the service itself, in the transaction of their cause: when."""
 
 
 TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("submit", (State.DRAFT,), State.IN_REVIEW,
-            "a drafter of a ministry the version binds, or a facilitator",
-            _binding_drafter_or_facilitator),
-    Trigger("recall", (State.IN_REVIEW,), State.DRAFT,
-            "the official who submitted it, or a facilitator", _submitter_or_facilitator),
-    Trigger("endorse", (State.IN_REVIEW,), State.ENDORSED,
-            "the service, with the last required approval on the current hash", _nobody,
-            guards=(_all_required_approved,), internal=True),
-    Trigger("apply", (State.ENDORSED,), State.APPLIED,
-            "a facilitator or the lead ministry's signatory", _lead_signatory_or_facilitator,
-            guards=(_no_newer_version_in_force,)),
-    Trigger("supersede", (State.APPLIED,), State.SUPERSEDED,
-            "the service, when a newer version of the SOP is applied", _nobody, internal=True),
-    Trigger("withdraw", (State.DRAFT, State.IN_REVIEW, State.ENDORSED, State.APPLIED),
-            State.WITHDRAWN, "a facilitator or the lead ministry's signatory",
-            _lead_signatory_or_facilitator),
-)  # fmt: skip
+    Trigger("submit", (State.DRAFT,), State.IN_REVIEW),
+    Trigger("recall", (State.IN_REVIEW,), State.DRAFT),
+    Trigger(
+        "endorse",
+        (State.IN_REVIEW,),
+        State.ENDORSED,
+        guards=(_all_required_approved,),
+        internal="the service, with the last required approval on the current hash",
+    ),
+    Trigger("apply", (State.ENDORSED,), State.APPLIED, guards=(_no_newer_version_in_force,)),
+    Trigger(
+        "supersede",
+        (State.APPLIED,),
+        State.SUPERSEDED,
+        internal="the service, when a newer version of the SOP is applied",
+    ),
+    Trigger(
+        "withdraw",
+        (State.DRAFT, State.IN_REVIEW, State.ENDORSED, State.APPLIED),
+        State.WITHDRAWN,
+    ),
+)
 
 BY_NAME = {t.name: t for t in TRIGGERS}
 PUBLIC_ACTIONS = tuple(t.name for t in TRIGGERS if not t.internal)
@@ -150,29 +131,20 @@ def legal_triggers(state: str) -> list[str]:
     return [name for name in MACHINE.get_triggers(state) if name in BY_NAME]
 
 
-def available_actions(actor: Actor, facts: VersionFacts) -> list[str]:
-    """Public actions the actor may take on the version now."""
-    return [
-        name
-        for name in legal_triggers(facts.state)
-        if not BY_NAME[name].internal and BY_NAME[name].allowed(actor, facts)
-    ]
+def fire(version: Stateful, trigger: str, facts: Facts) -> State:
+    """Move the version by one trigger, after its guards; the only place state changes.
 
-
-def fire(version: Stateful, trigger: str, actor: Actor | None, facts: VersionFacts) -> State:
-    """Check legality, permission and guards, then move the version. ``actor=None`` is the service."""
+    Who may fire a public trigger is the rule book's question (``permissions.authorize``),
+    asked by the service before it fires.
+    """
     rule = BY_NAME[trigger]
     facts = replace(facts, state=version.state)
     if trigger not in legal_triggers(version.state):
-        allowed = available_actions(actor, facts) if actor is not None else []
         raise InvalidTransition(
-            f"cannot {trigger} a version in state {version.state!r}; "
-            f"allowed now: {', '.join(allowed) or 'nothing'}",
+            f"cannot {trigger} a version in state {version.state!r}",
             state=version.state,
-            allowed_actions=allowed,
+            allowed_actions=[],
         )
-    if actor is not None and (rule.internal or not rule.allowed(actor, facts)):
-        raise Forbidden(f"{trigger} may be done only by {rule.who}")
     for guard in rule.guards:
         problem = guard(facts)
         if problem:

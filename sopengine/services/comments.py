@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import Comment, Official, SopVersion
+from sopengine.domain import permissions
 from sopengine.domain.content import SopContent, anchors
-from sopengine.domain.roles import MINISTRY_ROLES, Role
-from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
-from sopengine.services import audit, webhooks
-
-
-def may_comment(actor: Official) -> bool:
-    return actor.has_role(Role.FACILITATOR, *MINISTRY_ROLES)
+from sopengine.domain.permissions import Action
+from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
+from sopengine.services import audit, facts, webhooks
 
 
 def list_comments(
@@ -24,7 +21,7 @@ def list_comments(
         select(Comment)
         .where(Comment.version_id == version.id)
         .order_by(Comment.id)
-        .options(selectinload(Comment.author))
+        .options(joinedload(Comment.author))
     )
     if open_only:
         query = query.where(Comment.resolved_at.is_(None))
@@ -39,8 +36,7 @@ def add_comment(
     body: str,
     parent_id: int | None = None,
 ) -> Comment:
-    if not may_comment(actor):
-        raise Forbidden("comments are written by ministry officials and facilitators")
+    permissions.authorize(Action.COMMENT, actor, facts.of_version(version))
     errors = []
     if anchor not in anchors(SopContent.model_validate(version.content)):
         errors.append(
@@ -86,18 +82,11 @@ def set_resolved(
     comment = session.scalar(
         select(Comment)
         .where(Comment.id == comment_id, Comment.version_id == version.id)
-        .options(selectinload(Comment.author))
+        .options(joinedload(Comment.author))
     )
     if comment is None:
         raise NotFound(f"no comment {comment_id} on this version")
-    if not (
-        actor.id == comment.author_id
-        or actor.has_role(Role.FACILITATOR)
-        or (actor.has_role(Role.DRAFTER) and actor.ministry_code in version.required_ministries)
-    ):
-        raise Forbidden(
-            "a comment is resolved by its author, a drafter of the SOP or a facilitator"
-        )
+    permissions.authorize(Action.RESOLVE_COMMENT, actor, facts.of_comment(version, comment))
     if resolved == (comment.resolved_at is not None):
         return comment
     comment.resolved_at = utcnow() if resolved else None

@@ -20,8 +20,8 @@ from sopengine.export.docx import render
 from sopengine.export.manifest import document_text_fingerprint, read_manifest
 from sopengine.export.redline import render_redline, structured_diff
 from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
-from sopengine.services import audit, sops
-from sopengine.services import workflow as flow
+from sopengine.services import audit, facts, sops
+from sopengine.services.signoffs import load_signoffs
 
 Lang = Literal["en", "ar", "bilingual"]
 
@@ -48,7 +48,7 @@ def document_for(session: Session, version: SopVersion) -> SopDocument:
             content_hash=p.content_hash,
             meaning=p.meaning,
         )
-        for code, p in flow.positions(version, flow.load_signoffs(session, version)).items()
+        for code, p in facts.positions(version, load_signoffs(session, version)).items()
     ]
     return SopDocument.build(
         code=sop.code,
@@ -220,7 +220,7 @@ def _compare_signoffs(session: Session, version: SopVersion, raw: str) -> tuple[
     except (ValueError, TypeError, KeyError):
         return False, ["the manifest's sign-offs are unreadable"]
     differences = []
-    for code, p in flow.positions(version, flow.load_signoffs(session, version)).items():
+    for code, p in facts.positions(version, load_signoffs(session, version)).items():
         c = claimed.pop(code, None)
         have = (p.decision, p.content_hash) if p else (None, None)
         says = (c.get("decision"), c.get("content_hash")) if c else ("(missing)", None)

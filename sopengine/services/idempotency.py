@@ -8,7 +8,6 @@ replays its stored answer; if the first fails, its key row is rolled back with i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -34,17 +33,13 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-def run_once(
-    session: Session,
-    official: Official,
-    key: str | None,
-    fingerprint: str,
-    act: Callable[[], StoredAnswer],
-    ttl: timedelta,
-) -> StoredAnswer:
-    """Run ``act`` unless this key was already used for this request; then replay its answer."""
-    if key is None:
-        return act()
+def claim(
+    session: Session, official: Official, key: str, fingerprint: str, ttl: timedelta
+) -> StoredAnswer | None:
+    """Claim the key for this request (None: go ahead), or answer the stored first answer.
+
+    The same key with another request is 422; with one still being processed, 409.
+    """
     now = utcnow()
     session.execute(
         delete(IdempotencyKey).where(
@@ -61,28 +56,30 @@ def run_once(
         .on_conflict_do_nothing()
         .returning(IdempotencyKey.key)
     ).first()
-    if claimed is None:
-        row = session.scalar(
-            select(IdempotencyKey).where(
-                IdempotencyKey.official_id == official.id, IdempotencyKey.key == key
-            )
+    if claimed is not None:
+        return None
+    row = session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.official_id == official.id, IdempotencyKey.key == key
         )
-        assert row is not None
-        if row.request_hash != fingerprint:
-            raise ValidationFailed(
-                [FieldError("header:Idempotency-Key", "already used for a different request")]
-            )
-        if row.status_code is None:
-            raise Conflict("a request with this Idempotency-Key is still being processed")
-        return StoredAnswer(row.status_code, row.response_body, dict(row.response_headers or {}))
-
-    answer = act()
-    row = session.get(IdempotencyKey, (official.id, key))
+    )
     assert row is not None
+    if row.request_hash != fingerprint:
+        raise ValidationFailed(
+            [FieldError("header:Idempotency-Key", "already used for a different request")]
+        )
+    if row.status_code is None:
+        raise Conflict("a request with this Idempotency-Key is still being processed")
+    return StoredAnswer(row.status_code, row.response_body, dict(row.response_headers or {}))
+
+
+def store(session: Session, official: Official, key: str, answer: StoredAnswer) -> None:
+    """Keep the first answer under the claimed key, in the transaction of the action."""
+    row = session.get(IdempotencyKey, (official.id, key))
+    assert row is not None, "store() follows a successful claim()"
     row.status_code, row.response_body = answer.status_code, answer.body
     row.response_headers = answer.headers
     session.flush()
-    return answer
 
 
 def purge_expired(session: Session, ttl: timedelta) -> int:

@@ -1,47 +1,26 @@
-"""Creating, reading, listing and editing SOPs and their versions."""
+"""An SOP's life as a whole: creating it, revising it into a new version, loading it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from sopengine.db.base import utcnow
-from sopengine.db.models import Ministry, Official, Sop, SopVersion, VersionMinistry
+from sopengine.db.models import Official, Sop, SopVersion, VersionMinistry
+from sopengine.domain import permissions
 from sopengine.domain.content import (
     THEMATIC_AREAS,
-    SopContent,
     VersionText,
-    check_version_text,
     procedure_ministries,
     restrict_languages,
 )
-from sopengine.domain.roles import Role
-from sopengine.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidTransition,
-    NotFound,
-    PreconditionFailed,
-    ValidationFailed,
-    pointer,
-)
-from sopengine.services import audit, search
+from sopengine.domain.permissions import Action
+from sopengine.domain.workflow import Facts, State
+from sopengine.errors import Conflict, FieldError, NotFound, ValidationFailed, pointer
+from sopengine.services import audit, facts, search
+from sopengine.services.drafting import TextInput, apply_text, ministry_codes, require_valid
 from sopengine.services.templates import Template
-
-
-@dataclass(frozen=True)
-class TextInput:
-    """The signable text fields as a caller sends them; None means "not given"."""
-
-    title: dict[str, str] | None = None
-    languages: list[str] | None = None
-    primary_language: str | None = None
-    required_ministries: list[str] | None = None
-    content: SopContent | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +30,6 @@ class NewSop:
     thematic_area: str | None = None
     lead_ministry: str | None = None
     template: Template | None = None
-
-
-def ministry_codes(session: Session) -> set[str]:
-    return set(session.scalars(select(Ministry.code)))
 
 
 def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
@@ -99,15 +74,13 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
             {lead} | procedure_ministries(content) | set(tpl.required_ministries if tpl else [])
         )
     version_text = VersionText(title, languages, primary, required, content)
-    _require_valid(version_text, lead, known)
+    require_valid(version_text, lead, known)
 
-    if not (
-        actor.has_role(Role.FACILITATOR)
-        or (actor.has_role(Role.DRAFTER) and actor.ministry_code in required)
-    ):
-        raise Forbidden(
-            "only facilitators, or drafters of a ministry the SOP binds, may create SOPs"
-        )
+    permissions.authorize(
+        Action.CREATE_SOP,
+        actor,
+        Facts(lead_ministry=lead, required_ministries=frozenset(required)),
+    )
     if session.scalar(select(Sop.id).where(Sop.code == data.code)) is not None:
         raise Conflict(f"an SOP with code {data.code} already exists", code=data.code)
 
@@ -117,10 +90,10 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
     session.add(sop)
     session.flush()
     version = SopVersion(
-        sop_id=sop.id, number=1, state="draft", created_by_id=actor.id, change_summary="First draft"
+        sop_id=sop.id, number=1, state=State.DRAFT, created_by_id=actor.id, change_summary="First draft"
     )
     version.sop = sop
-    _apply_text(version, version_text)
+    apply_text(version, version_text)
     session.add(version)
     session.flush()
     search.refresh(session, version)
@@ -140,97 +113,60 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
     return version
 
 
-def update_text(
-    session: Session, actor: Official, version: SopVersion, data: TextInput
-) -> SopVersion:
-    """Replace a draft version's text; every other state has frozen it."""
-    if version.state != "draft":
-        raise InvalidTransition(
-            f"the content of a version in state {version.state!r} is frozen; only drafts are edited",
-            state=version.state,
-        )
-    if not can_edit(actor, version):
-        raise Forbidden(
-            "only facilitators, or drafters of a ministry this version binds, may edit it"
-        )
-    current = version_text(version)
-    version_text_new = VersionText(
-        title=data.title if data.title is not None else current.title,
-        languages=data.languages if data.languages is not None else current.languages,
-        primary_language=data.primary_language or current.primary_language,
-        required_ministries=(
-            data.required_ministries
-            if data.required_ministries is not None
-            else current.required_ministries
-        ),
-        content=data.content if data.content is not None else current.content,
+def revise(session: Session, actor: Official, code: str, change_summary: str) -> SopVersion:
+    """Open version N+1 in draft with the latest version's text."""
+    sop = session.scalar(select(Sop).where(Sop.code == code).with_for_update())
+    if sop is None:
+        raise NotFound(f"no SOP with code {code}")
+    versions = session.scalars(
+        select(SopVersion)
+        .where(SopVersion.sop_id == sop.id)
+        .order_by(SopVersion.number)
+        .options(selectinload(SopVersion.ministries))
+    ).all()
+    permissions.authorize(Action.REVISE, actor, facts.of_sop(sop, versions))
+    latest = versions[-1]
+    new = SopVersion(
+        sop_id=sop.id,
+        number=latest.number + 1,
+        state=State.DRAFT,
+        title=dict(latest.title),
+        languages=list(latest.languages),
+        primary_language=latest.primary_language,
+        content=latest.content,
+        content_hash=latest.content_hash,
+        change_summary=change_summary.strip(),
+        created_by_id=actor.id,
+        ministries=[VersionMinistry(ministry_code=c) for c in latest.required_ministries],
     )
-    _require_valid(version_text_new, version.sop.lead_ministry_code, ministry_codes(session))
-    old_hash = version.content_hash
-    _apply_text(version, version_text_new)
-    version.updated_at = utcnow()
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        # Another request changed the row between our read and this write.
-        raise PreconditionFailed("the version was changed by someone else; read it again") from exc
-    search.refresh(session, version)
+    new.sop = sop
+    session.add(new)
+    session.flush()
+    search.refresh(session, new)
     audit.record(
         session,
         actor,
-        "version.edited",
-        sop_code=version.sop.code,
-        version_number=version.number,
-        details={"from_hash": old_hash, "to_hash": version.content_hash},
+        "version.created",
+        sop_code=sop.code,
+        version_number=new.number,
+        details={
+            "from_version": latest.number,
+            "change_summary": new.change_summary,
+            "content_hash": new.content_hash,
+        },
     )
-    return version
-
-
-def can_edit(actor: Official, version: SopVersion) -> bool:
-    return version.state == "draft" and (
-        actor.has_role(Role.FACILITATOR)
-        or (actor.has_role(Role.DRAFTER) and actor.ministry_code in version.required_ministries)
-    )
-
-
-def version_text(version: SopVersion) -> VersionText:
-    return VersionText(
-        title=dict(version.title),
-        languages=list(version.languages),
-        primary_language=version.primary_language,
-        required_ministries=version.required_ministries,
-        content=SopContent.model_validate(version.content),
-    )
-
-
-def _require_valid(text: VersionText, lead: str, known: set[str]) -> None:
-    errors = check_version_text(text, lead_ministry=lead, known_ministries=known)
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _apply_text(version: SopVersion, text: VersionText) -> None:
-    canonical = text.canonical()
-    version.title = canonical["title"]
-    version.languages = canonical["languages"]
-    version.primary_language = canonical["primary_language"]
-    version.content = canonical["content"]
-    version.content_hash = text.content_hash
-    wanted = set(text.required_ministries)
-    if version.id is None:
-        version.ministries = [VersionMinistry(ministry_code=c) for c in sorted(wanted)]
-    else:
-        version.ministries = [m for m in version.ministries if m.ministry_code in wanted] + [
-            VersionMinistry(ministry_code=c)
-            for c in sorted(wanted - set(version.required_ministries))
-        ]
+    return new
 
 
 # --- reading -------------------------------------------------------------------------
 
 
 def get_sop(session: Session, code: str) -> Sop:
-    sop = session.scalar(select(Sop).where(Sop.code == code).options(selectinload(Sop.versions)))
+    sop = session.scalar(
+        select(Sop)
+        .where(Sop.code == code)
+        .options(selectinload(Sop.versions).selectinload(SopVersion.ministries))
+    )
     if sop is None:
         raise NotFound(f"no SOP with code {code}")
     return sop
@@ -243,7 +179,7 @@ def get_version(
         select(SopVersion)
         .join(Sop, SopVersion.sop_id == Sop.id)
         .where(Sop.code == code, SopVersion.number == number)
-        .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
+        .options(contains_eager(SopVersion.sop), selectinload(SopVersion.ministries))
     )
     if for_update:
         query = query.with_for_update(of=SopVersion)
@@ -256,4 +192,4 @@ def get_version(
 
 
 def applied_number(sop: Sop) -> int | None:
-    return next((v.number for v in sop.versions if v.state == "applied"), None)
+    return next((v.number for v in sop.versions if v.state == State.APPLIED), None)

@@ -20,10 +20,13 @@ from sopengine.db.models import (
     WebhookEvent,
     WebhookSubscription,
 )
+from sopengine.domain import permissions
 from sopengine.domain import webhooks as rules
-from sopengine.domain.roles import Role
-from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
+from sopengine.domain.permissions import Action
+from sopengine.domain.workflow import Facts
+from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit
+from sopengine.urls import version_path
 
 # --- the outbox ----------------------------------------------------------------------
 
@@ -63,7 +66,7 @@ def version_data(version: SopVersion, **extra: Any) -> dict[str, Any]:
         "title": version.title,
         "content_hash": version.content_hash,
         "required_ministries": version.required_ministries,
-        "url": f"/api/v1/sops/{version.sop.code}/versions/{version.number}",
+        "url": version_path(version.sop.code, version.number),
         **extra,
     }
 
@@ -86,15 +89,9 @@ class NewSubscription:
 def subscribe(
     session: Session, settings: Settings, actor: Official, data: NewSubscription
 ) -> WebhookSubscription:
-    ministry = data.ministry
-    if actor.has_role(Role.ADMIN):
-        pass
-    elif actor.has_role(Role.SIGNATORY):
-        if ministry not in (None, actor.ministry_code):
-            raise Forbidden("a signatory subscribes only for its own ministry")
-        ministry = actor.ministry_code
-    else:
-        raise Forbidden("webhooks are managed by admins, and by signatories for their ministry")
+    # A ministry's official subscribes for its own ministry unless it names one.
+    ministry = data.ministry if data.ministry is not None else actor.ministry_code
+    permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=ministry))
     errors = [
         FieldError(
             pointer("event_types", i), f"unknown event type; known: {', '.join(rules.EVENT_TYPES)}"
@@ -122,14 +119,11 @@ def subscribe(
 
 
 def visible_to(actor: Official, sub: WebhookSubscription) -> bool:
-    return actor.has_role(Role.ADMIN) or (
-        actor.has_role(Role.SIGNATORY) and sub.ministry_code == actor.ministry_code
-    )
+    return permissions.may(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=sub.ministry_code))
 
 
 def list_subscriptions(session: Session, actor: Official) -> list[WebhookSubscription]:
-    if not actor.has_role(Role.ADMIN, Role.SIGNATORY):
-        raise Forbidden("webhooks are managed by admins, and by signatories for their ministry")
+    permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=actor.ministry_code))
     subs = session.scalars(
         select(WebhookSubscription)
         .where(WebhookSubscription.active)
@@ -142,8 +136,7 @@ def get_subscription(session: Session, actor: Official, sub_id: int) -> WebhookS
     sub = session.get(WebhookSubscription, sub_id)
     if sub is None or not sub.active:
         raise NotFound(f"no webhook {sub_id}")
-    if not visible_to(actor, sub):
-        raise Forbidden("this webhook belongs to another ministry")
+    permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=sub.ministry_code))
     return sub
 
 

@@ -1,64 +1,30 @@
-"""Firing workflow actions, recording sign-offs (and endorsement), and revising SOPs."""
+"""Firing workflow triggers: each with its effect, written once, in the caller's transaction.
+
+A public action is asked of the rule book (``permissions.authorize``), then fired through
+the one state machine (``workflow.fire``), then its effect runs: the fields it sets, the
+audit details it records and the outbox events it emits. Every trigger of the machine has
+exactly one ``Effect`` in ``EFFECTS``; a trigger without one fails at import.
+"""
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
-from sopengine.db.models import Ministry, Official, SignOff, Sop, SopVersion, VersionMinistry
+from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.domain import permissions, workflow
 from sopengine.domain import signoff as so
-from sopengine.domain import workflow
-from sopengine.domain.roles import Role
-from sopengine.domain.workflow import State, VersionFacts
-from sopengine.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidTransition,
-    NotFound,
-    StaleContentHash,
-    ValidationFailed,
-    pointer,
-)
-from sopengine.services import audit, search, webhooks
-
-
-def load_signoffs(session: Session, version: SopVersion) -> list[SignOff]:
-    return list(
-        session.scalars(
-            select(SignOff)
-            .where(SignOff.version_id == version.id)
-            .order_by(SignOff.decided_at, SignOff.id)
-            .options(selectinload(SignOff.official))
-        )
-    )
-
-
-def positions(version: SopVersion, signoffs: list[SignOff]) -> dict[str, SignOff | None]:
-    found = so.current_positions(
-        version.required_ministries, signoffs, version.content_hash, version.review_round
-    )
-    return found  # type: ignore[return-value]
-
-
-def facts(
-    version: SopVersion, signoffs: list[SignOff] | None = None, newer_in_force: int | None = None
-) -> VersionFacts:
-    approved = signoffs is not None and so.all_approved(positions(version, signoffs))
-    return VersionFacts(
-        newer_in_force=newer_in_force,
-        state=version.state,
-        lead_ministry=version.sop.lead_ministry_code,
-        required_ministries=frozenset(version.required_ministries),
-        submitted_by_id=version.submitted_by_id,
-        all_approved=approved,
-    )
+from sopengine.domain.workflow import Facts, State
+from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
+from sopengine.services import audit, facts, webhooks
 
 
 @dataclass(frozen=True)
@@ -66,6 +32,235 @@ class ActionInput:
     effective_date: date | None = None
     reason: str | None = None
     respond_by: date | None = None
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One trigger being fired: everything its effect may read."""
+
+    session: Session
+    settings: Settings
+    sop: Sop
+    version: SopVersion
+    actor: Official | None
+    data: ActionInput
+    now: datetime
+    cause: SopVersion | None = None
+    """For a supersession: the version whose application caused it."""
+
+
+Details = dict[str, Any]
+
+
+def _no_input_errors(data: ActionInput, today: date) -> list[FieldError]:
+    return []
+
+
+def _nothing_to_look_up(session: Session, version: SopVersion) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Effect:
+    apply: Callable[[Firing], Details]
+    """Sets the version's fields; answers the audit event's details."""
+    announce: Callable[[Firing], None]
+    """Writes the outbox events."""
+    check_input: Callable[[ActionInput, date], list[FieldError]] = field(
+        default=_no_input_errors
+    )
+    look_up: Callable[[Session, SopVersion], dict[str, Any]] = field(
+        default=_nothing_to_look_up
+    )
+    """Facts the guards need that are read only when firing (under a lock)."""
+
+
+# --- submit ----------------------------------------------------------------------------------
+
+
+def _check_submit(data: ActionInput, today: date) -> list[FieldError]:
+    if data.respond_by is not None and data.respond_by <= today:
+        return [FieldError(pointer("respond_by"), "must be after today")]
+    return []
+
+
+def _submit(f: Firing) -> Details:
+    v = f.version
+    assert f.actor is not None
+    v.review_round += 1
+    v.submitted_at, v.submitted_by_id = f.now, f.actor.id
+    v.respond_by = f.data.respond_by or so.add_working_days(
+        f.now.date(), f.settings.review_working_days
+    )
+    return {
+        "content_hash": v.content_hash,
+        "review_round": v.review_round,
+        "respond_by": v.respond_by.isoformat(),
+    }
+
+
+def _announce_submit(f: Firing) -> None:
+    v = f.version
+    respond_by = v.respond_by.isoformat() if v.respond_by else None
+    webhooks.emit_for_version(f.session, "version.submitted", v, respond_by=respond_by)
+    for ministry in v.required_ministries:
+        webhooks.emit(
+            f.session,
+            "signoff.requested",
+            sop_code=v.sop.code,
+            ministries=[ministry],
+            data=webhooks.version_data(v, ministry=ministry, respond_by=respond_by),
+        )
+
+
+# --- recall ------------------------------------------------------------------------------------
+
+
+def _recall(f: Firing) -> Details:
+    f.version.respond_by = None
+    return {"review_round": f.version.review_round}
+
+
+def _announce_nothing(f: Firing) -> None:
+    """Nothing outside needs to hear of it: the round's requests simply lapse."""
+
+
+# --- endorse (internal) ------------------------------------------------------------------------
+
+
+def _endorse(f: Firing) -> Details:
+    f.version.endorsed_at = f.now
+    return {
+        "content_hash": f.version.content_hash,
+        "approvals": sorted(f.version.required_ministries),
+    }
+
+
+def _announce_endorse(f: Firing) -> None:
+    webhooks.emit_for_version(f.session, "version.endorsed", f.version)
+
+
+# --- apply ---------------------------------------------------------------------------------------
+
+
+def _check_apply(data: ActionInput, today: date) -> list[FieldError]:
+    if data.effective_date is None:
+        return [FieldError(pointer("effective_date"), "required to apply")]
+    return []
+
+
+def _newer_in_force(session: Session, version: SopVersion) -> dict[str, Any]:
+    """Lock the SOP (applies queue behind each other) and find a newer version once in force."""
+    session.execute(select(Sop.id).where(Sop.id == version.sop_id).with_for_update())
+    newer = session.scalar(
+        select(func.max(SopVersion.number)).where(
+            SopVersion.sop_id == version.sop_id,
+            SopVersion.number > version.number,
+            SopVersion.state.in_([State.APPLIED, State.SUPERSEDED]),
+        )
+    )
+    return {"newer_in_force": newer}
+
+
+def _apply(f: Firing) -> Details:
+    v, effective = f.version, f.data.effective_date
+    assert effective is not None
+    v.applied_at = f.now
+    v.effective_date = effective
+    v.review_due = add_months(effective, f.settings.review_period_months)
+    _supersede_others(f)
+    return {"effective_date": effective.isoformat(), "review_due": v.review_due.isoformat()}
+
+
+def _announce_apply(f: Firing) -> None:
+    webhooks.emit_for_version(
+        f.session,
+        "version.applied",
+        f.version,
+        effective_date=str(f.version.effective_date),
+        review_due=str(f.version.review_due),
+    )
+
+
+def _supersede_others(f: Firing) -> None:
+    previous = f.session.scalars(
+        select(SopVersion)
+        .where(
+            SopVersion.sop_id == f.version.sop_id,
+            SopVersion.state == State.APPLIED,
+            SopVersion.id != f.version.id,
+        )
+        .options(selectinload(SopVersion.ministries))
+        .with_for_update()
+    ).all()
+    for old in previous:
+        _fire(replace(f, version=old, actor=None, cause=f.version), "supersede", Facts())
+
+
+# --- supersede (internal) ------------------------------------------------------------------------
+
+
+def _supersede(f: Firing) -> Details:
+    assert f.cause is not None
+    f.version.superseded_at = f.now
+    return {"by_version": f.cause.number}
+
+
+def _announce_supersede(f: Firing) -> None:
+    assert f.cause is not None
+    old, new = f.version, f.cause
+    webhooks.emit(
+        f.session,
+        "version.superseded",
+        sop_code=f.sop.code,
+        ministries=sorted(set(new.required_ministries) | set(old.required_ministries)),
+        data={
+            "sop_code": f.sop.code,
+            "version": old.number,
+            "state": old.state,
+            "superseded_by": new.number,
+        },
+    )
+
+
+# --- withdraw ------------------------------------------------------------------------------------
+
+
+def _check_withdraw(data: ActionInput, today: date) -> list[FieldError]:
+    if not (data.reason or "").strip():
+        return [FieldError(pointer("reason"), "a reason is required to withdraw")]
+    return []
+
+
+def _withdraw(f: Firing) -> Details:
+    f.version.withdrawn_at = f.now
+    f.version.withdrawn_reason = (f.data.reason or "").strip()
+    return {"reason": f.version.withdrawn_reason}
+
+
+def _announce_withdraw(f: Firing) -> None:
+    webhooks.emit_for_version(
+        f.session, "version.withdrawn", f.version, reason=f.version.withdrawn_reason
+    )
+
+
+EFFECTS: dict[str, Effect] = {
+    "submit": Effect(_submit, _announce_submit, check_input=_check_submit),
+    "recall": Effect(_recall, _announce_nothing),
+    "endorse": Effect(_endorse, _announce_endorse),
+    "apply": Effect(_apply, _announce_apply, check_input=_check_apply, look_up=_newer_in_force),
+    "supersede": Effect(_supersede, _announce_supersede),
+    "withdraw": Effect(_withdraw, _announce_withdraw, check_input=_check_withdraw),
+}
+
+if set(EFFECTS) != set(workflow.BY_NAME):
+    raise RuntimeError(
+        f"every trigger needs one effect: missing {set(workflow.BY_NAME) - set(EFFECTS)}, "
+        f"unknown {set(EFFECTS) - set(workflow.BY_NAME)}"
+    )
+
+
+# --- firing ----------------------------------------------------------------------------------------
 
 
 def perform(
@@ -76,281 +271,44 @@ def perform(
     action: str,
     data: ActionInput,
 ) -> SopVersion:
-    """Fire one public action on a (row-locked) version, with its effects, in this transaction."""
+    """Fire one public action on a (row-locked) version, with its effect, in this transaction."""
     if action not in workflow.PUBLIC_ACTIONS:
         raise NotFound(f"no action {action!r}; actions are {', '.join(workflow.PUBLIC_ACTIONS)}")
-    before = version.state
-    today = utcnow().date()
-    details: dict[str, object] = {}
-    if action == "submit" and data.respond_by is not None and data.respond_by <= today:
-        raise ValidationFailed([FieldError(pointer("respond_by"), "must be after today")])
-    if action == "apply" and data.effective_date is None:
-        raise ValidationFailed([FieldError(pointer("effective_date"), "required to apply")])
-    if action == "withdraw" and not (data.reason or "").strip():
-        raise ValidationFailed([FieldError(pointer("reason"), "a reason is required to withdraw")])
-
-    newer = _newer_in_force(session, version) if action == "apply" else None
-    workflow.fire(version, action, actor, facts(version, newer_in_force=newer))
+    effect = EFFECTS[action]
     now = utcnow()
-    if action == "submit":
-        version.review_round += 1
-        version.submitted_at, version.submitted_by_id = now, actor.id
-        version.respond_by = data.respond_by or so.add_working_days(
-            today, settings.review_working_days
-        )
-        details = {
-            "content_hash": version.content_hash,
-            "review_round": version.review_round,
-            "respond_by": version.respond_by.isoformat(),
-        }
-    elif action == "recall":
-        version.respond_by = None
-        details = {"review_round": version.review_round}
-    elif action == "apply":
-        assert data.effective_date is not None
-        version.applied_at = now
-        version.effective_date = data.effective_date
-        version.review_due = add_months(data.effective_date, settings.review_period_months)
-        details = {
-            "effective_date": data.effective_date.isoformat(),
-            "review_due": version.review_due.isoformat(),
-        }
-        _supersede_others(session, version)
-    elif action == "withdraw":
-        version.withdrawn_at, version.withdrawn_reason = now, (data.reason or "").strip()
-        details = {"reason": version.withdrawn_reason}
-    version.updated_at = now
-    session.flush()
-    _announce(session, action, version)
-    audit.record(
-        session,
-        actor,
-        f"version.{action}",
-        sop_code=version.sop.code,
-        version_number=version.number,
-        details={"from": before, "to": version.state, **details},
-    )
+    errors = effect.check_input(data, now.date())
+    if errors:
+        raise ValidationFailed(errors)
+    current = replace(facts.of_version(version), **effect.look_up(session, version))
+    permissions.authorize(action, actor, current)
+    _fire(Firing(session, settings, version.sop, version, actor, data, now), action, current)
     return version
 
 
-def _newer_in_force(session: Session, version: SopVersion) -> int | None:
-    """Lock the SOP (applies queue behind each other) and find a newer version once in force."""
-    session.execute(select(Sop.id).where(Sop.id == version.sop_id).with_for_update())
-    return session.scalar(
-        select(func.max(SopVersion.number)).where(
-            SopVersion.sop_id == version.sop_id,
-            SopVersion.number > version.number,
-            SopVersion.state.in_([State.APPLIED, State.SUPERSEDED]),
-        )
-    )
+def fire_internal(
+    session: Session, settings: Settings, version: SopVersion, trigger: str, current: Facts
+) -> None:
+    """Fire a trigger the service itself causes (endorse), with its effect."""
+    firing = Firing(session, settings, version.sop, version, None, ActionInput(), utcnow())
+    _fire(firing, trigger, current)
 
 
-def _announce(session: Session, action: str, version: SopVersion) -> None:
-    """Outbox events for an action, in the action's transaction."""
-    if action == "submit":
-        respond_by = version.respond_by.isoformat() if version.respond_by else None
-        webhooks.emit_for_version(session, "version.submitted", version, respond_by=respond_by)
-        for ministry in version.required_ministries:
-            data = webhooks.version_data(version, ministry=ministry, respond_by=respond_by)
-            webhooks.emit(
-                session, "signoff.requested", sop_code=version.sop.code,
-                ministries=[ministry], data=data,
-            )  # fmt: skip
-    elif action == "apply":
-        webhooks.emit_for_version(
-            session, "version.applied", version,
-            effective_date=str(version.effective_date), review_due=str(version.review_due),
-        )  # fmt: skip
-    elif action == "withdraw":
-        webhooks.emit_for_version(
-            session, "version.withdrawn", version, reason=version.withdrawn_reason
-        )
-
-
-def _supersede_others(session: Session, applied: SopVersion) -> None:
-    previous = session.scalars(
-        select(SopVersion)
-        .where(
-            SopVersion.sop_id == applied.sop_id,
-            SopVersion.state == State.APPLIED,
-            SopVersion.id != applied.id,
-        )
-        .options(selectinload(SopVersion.ministries))
-        .with_for_update()
-    ).all()
-    for old in previous:
-        workflow.fire(
-            old,
-            "supersede",
-            None,
-            VersionFacts(
-                state=old.state,
-                lead_ministry=applied.sop.lead_ministry_code,
-                required_ministries=frozenset(),
-            ),
-        )
-        old.superseded_at = utcnow()
-        session.flush()
-        webhooks.emit(
-            session, "version.superseded", sop_code=applied.sop.code,
-            ministries=sorted(set(applied.required_ministries) | set(old.required_ministries)),
-            data={"sop_code": applied.sop.code, "version": old.number, "state": old.state,
-                  "superseded_by": applied.number},
-        )  # fmt: skip
-        audit.record(
-            session,
-            None,
-            "version.supersede",
-            sop_code=applied.sop.code,
-            version_number=old.number,
-            details={"from": State.APPLIED, "to": old.state, "by_version": applied.number},
-        )
-
-
-@dataclass(frozen=True)
-class SignOffInput:
-    decision: str
-    content_hash: str
-    comment: str = ""
-
-
-def record_signoff(
-    session: Session, actor: Official, version: SopVersion, ministry: str, data: SignOffInput
-) -> SignOff:
-    """Append a ministry's decision; the last required approval endorses the version."""
-    if ministry not in version.required_ministries:
-        raise NotFound(f"{ministry} is not among the ministries required to sign this version")
-    if not (actor.has_role(Role.SIGNATORY) and actor.ministry_code == ministry):
-        raise Forbidden(f"only a signatory of {ministry} may decide on its behalf")
-    if version.state != State.IN_REVIEW:
-        raise InvalidTransition(
-            f"sign-offs are recorded only in review; the version is {version.state!r}",
-            state=version.state,
-            allowed_actions=workflow.available_actions(actor, facts(version)),
-        )
-    if data.content_hash != version.content_hash:
-        raise StaleContentHash(
-            "the content hash you sent is not this version's current text; read it again "
-            "and sign what you read"
-        )
-    comment = data.comment.strip()
-    if data.decision == so.Decision.REJECT and not comment:
-        raise ValidationFailed([FieldError(pointer("comment"), "a rejection needs reasons")])
-
-    name = session.scalar(select(Ministry.name_en).where(Ministry.code == ministry)) or ministry
-    signoff = SignOff(
-        version_id=version.id,
-        ministry_code=ministry,
-        official_id=actor.id,
-        decision=data.decision,
-        comment=comment,
-        content_hash=data.content_hash,
-        review_round=version.review_round,
-        meaning=so.signature_meaning(data.decision, name),
-        decided_at=utcnow(),
-    )
-    session.add(signoff)
-    session.flush()
+def _fire(f: Firing, trigger: str, current: Facts) -> None:
+    before = f.version.state
+    workflow.fire(f.version, trigger, current)
+    effect = EFFECTS[trigger]
+    details = effect.apply(f)
+    f.version.updated_at = f.now
+    f.session.flush()
+    effect.announce(f)
     audit.record(
-        session,
-        actor,
-        "signoff.recorded",
-        sop_code=version.sop.code,
-        version_number=version.number,
-        details={
-            "ministry": ministry,
-            "decision": data.decision,
-            "content_hash": data.content_hash,
-            "review_round": version.review_round,
-        },
+        f.session,
+        f.actor,
+        f"version.{trigger}",
+        sop_code=f.sop.code,
+        version_number=f.version.number,
+        details={"from": before, "to": f.version.state, **details},
     )
-
-    webhooks.emit_for_version(
-        session, "signoff.recorded", version,
-        ministry=ministry, decision=data.decision, comment=comment,
-    )  # fmt: skip
-    if data.decision == so.Decision.REJECT:
-        webhooks.emit_for_version(
-            session, "version.rejected", version, ministry=ministry, comment=comment
-        )
-
-    signoffs = load_signoffs(session, version)
-    current = facts(version, signoffs)
-    if current.all_approved:
-        workflow.fire(version, "endorse", None, current)
-        version.endorsed_at = version.updated_at = utcnow()
-        session.flush()
-        webhooks.emit_for_version(session, "version.endorsed", version)
-        audit.record(
-            session,
-            None,
-            "version.endorse",
-            sop_code=version.sop.code,
-            version_number=version.number,
-            details={
-                "from": State.IN_REVIEW,
-                "to": State.ENDORSED,
-                "content_hash": version.content_hash,
-                "approvals": sorted(version.required_ministries),
-            },
-        )
-    return signoff
-
-
-def revise(session: Session, actor: Official, code: str, change_summary: str) -> SopVersion:
-    """Open version N+1 in draft with the latest version's text."""
-    sop = session.scalar(select(Sop).where(Sop.code == code).with_for_update())
-    if sop is None:
-        raise NotFound(f"no SOP with code {code}")
-    versions = session.scalars(
-        select(SopVersion)
-        .where(SopVersion.sop_id == sop.id)
-        .order_by(SopVersion.number)
-        .options(selectinload(SopVersion.ministries))
-    ).all()
-    latest = versions[-1]
-    if not (
-        actor.has_role(Role.FACILITATOR)
-        or (actor.has_role(Role.DRAFTER) and actor.ministry_code in latest.required_ministries)
-    ):
-        raise Forbidden("only facilitators, or drafters of a ministry the SOP binds, may revise it")
-    open_versions = [v for v in versions if v.state in workflow.OPEN_STATES]
-    if open_versions:
-        v = open_versions[0]
-        raise Conflict(
-            f"version {v.number} is still {v.state}; finish or withdraw it before revising",
-            open_version=v.number,
-        )
-    new = SopVersion(
-        sop_id=sop.id,
-        number=latest.number + 1,
-        state=State.DRAFT,
-        title=dict(latest.title),
-        languages=list(latest.languages),
-        primary_language=latest.primary_language,
-        content=latest.content,
-        content_hash=latest.content_hash,
-        change_summary=change_summary.strip(),
-        created_by_id=actor.id,
-        ministries=[VersionMinistry(ministry_code=c) for c in latest.required_ministries],
-    )
-    new.sop = sop
-    session.add(new)
-    session.flush()
-    search.refresh(session, new)
-    audit.record(
-        session,
-        actor,
-        "version.created",
-        sop_code=sop.code,
-        version_number=new.number,
-        details={
-            "from_version": latest.number,
-            "change_summary": new.change_summary,
-            "content_hash": new.content_hash,
-        },
-    )
-    return new
 
 
 def add_months(start: date, months: int) -> date:

@@ -11,7 +11,7 @@ COMMENTS = version_url() + "/comments"
 
 async def test_comments_anchored_threaded_resolvable(client, officials: Officials) -> None:
     await create_sop(client, officials.facilitator)
-    reviewer = officials.reviewer["MOP"]
+    reviewer = officials.reviewer["MOI"]
     top = await ok(
         client.post(
             COMMENTS,
@@ -22,7 +22,7 @@ async def test_comments_anchored_threaded_resolvable(client, officials: Official
     )
     assert (
         top["anchor"] == "procedure/S2.1"
-        and top["author"]["name"] == "Reviewer MOP"
+        and top["author"]["name"] == "Reviewer MOI"
         and not top["resolved"]
     )
     reply = await ok(
@@ -58,10 +58,10 @@ async def test_comments_anchored_threaded_resolvable(client, officials: Official
     version = await get_version(client, reviewer)
     assert [c["id"] for c in version["open_comments"]] == [top["id"], reply["id"]]
 
-    # Another ministry's reviewer may not resolve; the author, a binding drafter or a facilitator may.
+    # Another reviewer may not resolve; the author, a binding drafter or a facilitator may.
     url = f"{COMMENTS}/{top['id']}"
     assert (
-        await client.patch(url, json={"resolved": True}, headers=officials.reviewer["MOI"].headers)
+        await client.patch(url, json={"resolved": True}, headers=officials.reviewer["MFA"].headers)
     ).status_code == 403
     assert (
         await client.patch(url, json={"resolved": True}, headers=officials.drafter["MOP"].headers)

@@ -54,7 +54,7 @@ async def test_duplicate_code_is_409_and_nothing_half_written(client, officials:
     [
         ("facilitator", 201),
         ("drafter:MOMD", 201),
-        ("drafter:MFA", 201),
+        ("drafter:MFA", 403),  # binds MFA but MOMD leads: only the lead's drafters create
         ("drafter:MOP", 403),
         ("reviewer:MOMD", 403),
         ("signatory:MOMD", 403),
@@ -103,7 +103,7 @@ async def test_get_sop_and_version(client, officials: Officials) -> None:
     r = await client.get(f"{SOPS}/SOP-RR-001/versions/1", headers=officials.reviewer["MOP"].headers)
     assert r.status_code == 200 and r.headers["etag"] == created["etag"]
     assert r.json()["content_hash"] == created["content_hash"]
-    assert r.json()["available_actions"] == ["comment"]
+    assert r.json()["available_actions"] == []  # MOP is not bound: it reads, no comment
 
 
 @pytest.mark.parametrize("path", ["/SOP-NONE", "/SOP-NONE/versions/1", "/SOP-RR-001/versions/9"])

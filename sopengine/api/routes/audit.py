@@ -5,18 +5,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from sopengine.api.deps import SessionDep, SettingsDep, require
+from sopengine.api.deps import SessionDep, SettingsDep, allowed_to
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
 from sopengine.api.schemas import AuditEventOut, AuditPage, AuditVerifyOut
 from sopengine.db.models import AuditEvent, Official
-from sopengine.domain.roles import Role
+from sopengine.domain.permissions import Action
 from sopengine.errors import BadRequest, Forbidden, Unauthorized
 from sopengine.services import audit
 
 router = APIRouter(tags=["audit"])
 
-Auditor = Annotated[Official, require(Role.FACILITATOR, Role.ADMIN)]
+Auditor = Annotated[Official, allowed_to(Action.READ_AUDIT)]
 
 
 @router.get(

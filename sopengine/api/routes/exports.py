@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep, SopCode, VersionNumber
+from sopengine.api.deps import CurrentOfficial, CurrentVersion, SessionDep, SettingsDep, SopCode
 from sopengine.api.problems import responses
 from sopengine.errors import (
     BadRequest,
@@ -17,7 +17,7 @@ from sopengine.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from sopengine.services import exports, sops
+from sopengine.services import exports
 
 router = APIRouter(tags=["word export"])
 
@@ -49,12 +49,9 @@ def _docx(exported: exports.Exported) -> Response:
     summary="The version as a Word document to print and sign",
 )
 def export_version(
-    code: SopCode, number: VersionNumber, session: SessionDep, official: CurrentOfficial,
-    lang: LangQuery = None,
-) -> Response:  # fmt: skip
-    return _docx(
-        exports.export_version(session, official, sops.get_version(session, code, number), lang)
-    )
+    version: CurrentVersion, session: SessionDep, official: CurrentOfficial, lang: LangQuery = None
+) -> Response:
+    return _docx(exports.export_version(session, official, version, lang))
 
 
 @router.get(

@@ -2,21 +2,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, SettingsDep, require
-from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
+from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, allowed_to
+from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
 from sopengine.api.schemas import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
 from sopengine.db.models import Official
-from sopengine.domain.roles import Role
+from sopengine.domain.permissions import Action
 from sopengine.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import officials
 
 router = APIRouter(tags=["officials"])
 
-Admin = Annotated[Official, require(Role.ADMIN)]
+Admin = Annotated[Official, allowed_to(Action.MANAGE_OFFICIALS)]
 
 
 @router.post(
@@ -26,28 +26,27 @@ Admin = Annotated[Official, require(Role.ADMIN)]
     responses=responses(Unauthorized, Forbidden, Conflict, ValidationFailed),
     summary="Create an official and its first API token (shown once)",
 )
-def create_official(
-    request: Request,
-    body: OfficialIn,
-    session: SessionDep,
-    settings: SettingsDep,
-    admin: Admin,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> JSONResponse:
-    def run() -> tuple[int, OfficialCreated, dict[str, str]]:
-        new = officials.NewOfficial(
-            name=body.name, roles=[r.value for r in body.roles], ministry=body.ministry,
-            position=body.position, email=body.email,
-        )  # fmt: skip
-        official, token = officials.create_official(session, admin, new)
-        created = OfficialCreated(
-            id=official.id, name=official.name, position=official.position, email=official.email,
-            ministry=official.ministry_code, roles=official.roles, active=official.active,
-            created_at=official.created_at, token=token,
-        )  # fmt: skip
-        return 201, created, {}
-
-    return respond_once(session, settings, admin, request, idempotency_key, body, run)
+def create_official(body: OfficialIn, session: SessionDep, admin: Admin, once: Once) -> JSONResponse:
+    new = officials.NewOfficial(
+        name=body.name,
+        roles=[r.value for r in body.roles],
+        ministry=body.ministry,
+        position=body.position,
+        email=body.email,
+    )
+    official, token = officials.create_official(session, admin, new)
+    created = OfficialCreated(
+        id=official.id,
+        name=official.name,
+        position=official.position,
+        email=official.email,
+        ministry=official.ministry_code,
+        roles=official.roles,
+        active=official.active,
+        created_at=official.created_at,
+        token=token,
+    )
+    return once.answer(201, created)
 
 
 @router.get("/me", response_model=MeOut, responses=responses(Unauthorized))
@@ -68,20 +67,10 @@ def me(official: CurrentOfficial) -> MeOut:
     responses=responses(Unauthorized, Forbidden, NotFound),
     summary="Issue another API token for an official (shown once)",
 )
-def issue_token(
-    request: Request,
-    official_id: RowId,
-    session: SessionDep,
-    settings: SettingsDep,
-    admin: Admin,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> JSONResponse:
-    def run() -> tuple[int, TokenOut, dict[str, str]]:
-        official = officials.get_official(session, official_id)
-        token = officials.new_token(session, admin, official)
-        return 201, TokenOut(official_id=official.id, token=token), {}
-
-    return respond_once(session, settings, admin, request, idempotency_key, None, run)
+def issue_token(official_id: RowId, session: SessionDep, admin: Admin, once: Once) -> JSONResponse:
+    official = officials.get_official(session, official_id)
+    token = officials.new_token(session, admin, official)
+    return once.answer(201, TokenOut(official_id=official.id, token=token))
 
 
 @router.delete(

@@ -3,25 +3,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from sopengine.api import etag as etags
 from sopengine.api.deps import (
     CurrentOfficial,
+    CurrentSop,
+    CurrentVersion,
     SessionDep,
     SettingsDep,
     SopCode,
     VersionForUpdate,
-    VersionNumber,
 )
-from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
+from sopengine.api.idempotent import Once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
-from sopengine.api.representations import created_version, version_out
+from sopengine.api.representations import created_version_headers, version_headers, version_out
 from sopengine.api.schemas import (
     ContentUpdate,
     LatestVersion,
+    ReviseIn,
     SnippetOut,
     SopCreate,
     SopListItem,
@@ -31,7 +33,8 @@ from sopengine.api.schemas import (
     VersionOut,
     VersionSummary,
 )
-from sopengine.db.models import Sop
+from sopengine.db.models import Official, Sop
+from sopengine.domain import permissions
 from sopengine.errors import (
     BadRequest,
     Conflict,
@@ -43,14 +46,14 @@ from sopengine.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from sopengine.services import listing, sops
+from sopengine.services import drafting, facts, listing, sops
 from sopengine.services.templates import get_template
 
 router = APIRouter(tags=["sops"])
 
 
-def _text(body: TextFields) -> sops.TextInput:
-    return sops.TextInput(
+def _text(body: TextFields) -> drafting.TextInput:
+    return drafting.TextInput(
         title=body.title,
         languages=body.languages,
         primary_language=body.primary_language,
@@ -59,7 +62,7 @@ def _text(body: TextFields) -> sops.TextInput:
     )
 
 
-def sop_out(sop: Sop) -> SopOut:
+def sop_out(sop: Sop, official: Official) -> SopOut:
     return SopOut(
         code=sop.code,
         thematic_area=sop.thematic_area,
@@ -78,6 +81,9 @@ def sop_out(sop: Sop) -> SopOut:
             )
             for v in sop.versions
         ],
+        available_actions=permissions.available_actions(
+            official, facts.of_sop(sop, sop.versions), permissions.SOP_ACTIONS
+        ),
     )
 
 
@@ -89,23 +95,22 @@ def sop_out(sop: Sop) -> SopOut:
     summary="Create an SOP with version 1 in draft, from explicit content or a template",
 )
 def create_sop(
-    request: Request,
     body: SopCreate,
     session: SessionDep,
     settings: SettingsDep,
     official: CurrentOfficial,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: Once,
 ) -> JSONResponse:
-    def run() -> tuple[int, VersionOut, dict[str, str]]:
-        template = get_template(settings.templates_dir, body.template) if body.template else None
-        new = sops.NewSop(
-            code=body.code, text=_text(body), thematic_area=body.thematic_area,
-            lead_ministry=body.lead_ministry, template=template,
-        )  # fmt: skip
-        version = sops.create_sop(session, official, new)
-        return created_version(session, version, official)
-
-    return respond_once(session, settings, official, request, idempotency_key, body, run)
+    template = get_template(settings.templates_dir, body.template) if body.template else None
+    new = sops.NewSop(
+        code=body.code,
+        text=_text(body),
+        thematic_area=body.thematic_area,
+        lead_ministry=body.lead_ministry,
+        template=template,
+    )
+    version = sops.create_sop(session, official, new)
+    return once.answer(201, version_out(session, version, official), created_version_headers(version))
 
 
 @router.get(
@@ -173,8 +178,22 @@ def _item(i: listing.SopListing) -> SopListItem:
 
 
 @router.get("/sops/{code}", response_model=SopOut, responses=responses(Unauthorized, NotFound))
-def get_sop(code: SopCode, session: SessionDep, _: CurrentOfficial) -> SopOut:
-    return sop_out(sops.get_sop(session, code))
+def get_sop(sop: CurrentSop, official: CurrentOfficial) -> SopOut:
+    return sop_out(sop, official)
+
+
+@router.post(
+    "/sops/{code}/versions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VersionOut,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed),
+    summary="Revise: open version N+1 in draft from the latest version's text",
+)
+def revise(
+    code: SopCode, body: ReviseIn, session: SessionDep, official: CurrentOfficial, once: Once
+) -> JSONResponse:
+    new = sops.revise(session, official, code, body.change_summary)
+    return once.answer(201, version_out(session, new, official), created_version_headers(new))
 
 
 @router.get(
@@ -184,13 +203,10 @@ def get_sop(code: SopCode, session: SessionDep, _: CurrentOfficial) -> SopOut:
     response_description="The version; its ETag header is needed to edit it",
 )
 def get_version(
-    code: SopCode,
-    number: VersionNumber,
-    session: SessionDep,
-    official: CurrentOfficial,
-    response: Response,
+    version: CurrentVersion, session: SessionDep, official: CurrentOfficial, response: Response
 ) -> VersionOut:
-    return version_out(session, sops.get_version(session, code, number), official, response)
+    response.headers.update(version_headers(version))
+    return version_out(session, version, official)
 
 
 @router.put(
@@ -216,7 +232,6 @@ def put_content(
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> VersionOut:
     etags.require_match(if_match, version)
-    if body.change_summary is not None:
-        version.change_summary = body.change_summary
-    sops.update_text(session, official, version, _text(body))
-    return version_out(session, version, official, response)
+    drafting.update_text(session, official, version, _text(body), body.change_summary)
+    response.headers.update(version_headers(version))
+    return version_out(session, version, official)

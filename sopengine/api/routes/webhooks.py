@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, SettingsDep
-from sopengine.api.idempotent import IdempotencyKeyHeader, respond_once
+from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
 from sopengine.api.schemas import AttemptOut, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from sopengine.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import webhooks
+from sopengine.urls import webhook_path
 
 router = APIRouter(tags=["webhooks"])
 
@@ -40,23 +41,18 @@ def delivery_out(d: WebhookDelivery, attempts: list[WebhookAttempt]) -> Delivery
     summary="Subscribe a URL to events; the signing secret is shown once",
 )
 def subscribe(
-    request: Request,
     body: WebhookIn,
     session: SessionDep,
     settings: SettingsDep,
     official: CurrentOfficial,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: Once,
 ) -> JSONResponse:
-    def run() -> tuple[int, WebhookCreated, dict[str, str]]:
-        sub = webhooks.subscribe(
-            session, settings, official,
-            webhooks.NewSubscription(url=body.url, event_types=body.event_types,
-                                     ministry=body.ministry),
-        )  # fmt: skip
-        created = WebhookCreated(**webhook_out(sub).model_dump(), secret=sub.secret)
-        return 201, created, {"Location": f"/api/v1/webhooks/{sub.id}"}
-
-    return respond_once(session, settings, official, request, idempotency_key, body, run)
+    wanted = webhooks.NewSubscription(
+        url=body.url, event_types=body.event_types, ministry=body.ministry
+    )
+    sub = webhooks.subscribe(session, settings, official, wanted)
+    created = WebhookCreated(**webhook_out(sub).model_dump(), secret=sub.secret)
+    return once.answer(201, created, {"Location": webhook_path(sub.id)})
 
 
 @router.get(
@@ -105,16 +101,11 @@ def list_deliveries(
     summary="Queue a delivery again now, with the same webhook-id",
 )
 def redeliver(
-    request: Request,
     webhook_id: RowId,
     delivery_id: RowId,
     session: SessionDep,
-    settings: SettingsDep,
     official: CurrentOfficial,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: Once,
 ) -> JSONResponse:
-    def run() -> tuple[int, DeliveryOut, dict[str, str]]:
-        sub = webhooks.get_subscription(session, official, webhook_id)
-        return 200, delivery_out(webhooks.redeliver(session, official, sub, delivery_id), []), {}
-
-    return respond_once(session, settings, official, request, idempotency_key, None, run)
+    sub = webhooks.get_subscription(session, official, webhook_id)
+    return once.answer(200, delivery_out(webhooks.redeliver(session, official, sub, delivery_id), []))
