@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from sopengine.api import etag as etags
-from sopengine.api.schemas import CommentOut, OfficialRef, SignoffOut, SignoffRecord, VersionOut
+from sopengine.api.schemas.comments import CommentOut
+from sopengine.api.schemas.officials import OfficialRef
+from sopengine.api.schemas.signoffs import SignoffOut, SignoffRecord
+from sopengine.api.schemas.versions import VersionOut
 from sopengine.db.base import utcnow
 from sopengine.db.models import Comment, Official, SignOff, SopVersion
 from sopengine.domain import permissions

@@ -318,7 +318,8 @@ def authorize(action: Action | str, actor: Actor, facts: Facts = Facts()) -> Non
         raise Forbidden(f"{name} may be done only by {_INTERNAL_TRIGGERS[name].internal}")
     rule = RULES[Action(name)]
     if not _legal(rule, facts):
-        allowed = available_actions(actor, facts)
+        # As the design says: a 409 names the state and the triggers the actor may fire now.
+        allowed = [a for a in available_actions(actor, facts) if a in workflow.PUBLIC_ACTIONS]
         raise InvalidTransition(
             f"cannot {name} a version in state {facts.state!r}; "
             f"allowed now: {', '.join(allowed) or 'nothing'}",

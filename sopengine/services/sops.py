@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from sopengine.db.models import Official, Sop, SopVersion, VersionMinistry
 from sopengine.domain import permissions
@@ -175,15 +175,16 @@ def get_sop(session: Session, code: str) -> Sop:
 def get_version(
     session: Session, code: str, number: int, *, for_update: bool = False
 ) -> SopVersion:
+    """The version with its SOP and required ministries, in one query, or 404."""
     query = (
         select(SopVersion)
         .join(Sop, SopVersion.sop_id == Sop.id)
         .where(Sop.code == code, SopVersion.number == number)
-        .options(contains_eager(SopVersion.sop), selectinload(SopVersion.ministries))
+        .options(contains_eager(SopVersion.sop), joinedload(SopVersion.ministries))
     )
     if for_update:
         query = query.with_for_update(of=SopVersion)
-    version = session.scalar(query)
+    version = session.execute(query).unique().scalar_one_or_none()
     if version is None:
         if session.scalar(select(Sop.id).where(Sop.code == code)) is None:
             raise NotFound(f"no SOP with code {code}")

@@ -9,7 +9,7 @@ from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep, Version
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
 from sopengine.api.representations import version_headers, version_out
-from sopengine.api.schemas import ActionIn, VersionOut
+from sopengine.api.schemas.versions import ActionIn, VersionOut
 from sopengine.errors import Forbidden, InvalidTransition, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import workflow
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sopengine.api.deps import SessionDep, SettingsDep, allowed_to
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
-from sopengine.api.schemas import AuditEventOut, AuditPage, AuditVerifyOut
+from sopengine.api.schemas.audit import AuditEventOut, AuditPage, AuditVerifyOut
 from sopengine.db.models import AuditEvent, Official
 from sopengine.domain.permissions import Action
 from sopengine.errors import BadRequest, Forbidden, Unauthorized

@@ -9,7 +9,7 @@ from sopengine.api.deps import CurrentOfficial, CurrentVersion, RowId, SessionDe
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
 from sopengine.api.representations import comment_out
-from sopengine.api.schemas import CommentIn, CommentOut, CommentPatch
+from sopengine.api.schemas.comments import CommentIn, CommentOut, CommentPatch
 from sopengine.errors import Forbidden, InvalidTransition, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import comments
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from sopengine.api.deps import CurrentOfficial, SessionDep
 from sopengine.api.problems import responses
-from sopengine.api.schemas import MinistryOut
+from sopengine.api.schemas.ministries import MinistryOut
 from sopengine.db.models import Ministry
 from sopengine.errors import Unauthorized
 

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, allowed_to
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
-from sopengine.api.schemas import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
+from sopengine.api.schemas.officials import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
 from sopengine.db.models import Official
 from sopengine.domain.permissions import Action
 from sopengine.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed

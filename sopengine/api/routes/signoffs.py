@@ -15,7 +15,8 @@ from sopengine.api.deps import (
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
 from sopengine.api.representations import signoff_records, version_headers, version_out
-from sopengine.api.schemas import SignoffIn, SignoffRecord, VersionOut
+from sopengine.api.schemas.signoffs import SignoffIn, SignoffRecord
+from sopengine.api.schemas.versions import VersionOut
 from sopengine.domain.content import MinistryCode
 from sopengine.errors import (
     Forbidden,

@@ -20,7 +20,7 @@ from sopengine.api.idempotent import Once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
 from sopengine.api.representations import created_version_headers, version_headers, version_out
-from sopengine.api.schemas import (
+from sopengine.api.schemas.sops import (
     ContentUpdate,
     LatestVersion,
     ReviseIn,
@@ -30,9 +30,9 @@ from sopengine.api.schemas import (
     SopOut,
     SopPage,
     TextFields,
-    VersionOut,
     VersionSummary,
 )
+from sopengine.api.schemas.versions import VersionOut
 from sopengine.db.models import Official, Sop
 from sopengine.domain import permissions
 from sopengine.errors import (

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Path
 
 from sopengine.api.deps import CurrentOfficial, SettingsDep
 from sopengine.api.problems import responses
-from sopengine.api.schemas import TemplateOut, TemplateSummary
+from sopengine.api.schemas.templates import TemplateOut, TemplateSummary
 from sopengine.errors import NotFound, Unauthorized
 from sopengine.services.templates import Template, get_template, list_templates
 

@@ -6,7 +6,13 @@ from fastapi.responses import JSONResponse
 from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, SettingsDep
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
-from sopengine.api.schemas import AttemptOut, DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
+from sopengine.api.schemas.webhooks import (
+    AttemptOut,
+    DeliveryOut,
+    WebhookCreated,
+    WebhookIn,
+    WebhookOut,
+)
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from sopengine.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import webhooks

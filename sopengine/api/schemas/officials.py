@@ -1,0 +1,79 @@
+"""Officials and their API tokens. (Field names are the contract.)"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sopengine.api.schemas.common import InBody
+from sopengine.domain.content import MinistryCode
+from sopengine.domain.roles import Role
+
+
+class OfficialIn(InBody):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    position: Annotated[str, StringConstraints(max_length=200)] = ""
+    email: (
+        Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+        | None
+    ) = None
+    ministry: MinistryCode | None = None
+    roles: Annotated[list[Role], Field(min_length=1, max_length=5)]
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Layla Hassan",
+                    "position": "Director of Residency Affairs",
+                    "email": "l.hassan@moi.gov.iq",
+                    "ministry": "MOI",
+                    "roles": ["signatory"],
+                }
+            ]
+        },
+    )
+
+
+class OfficialOut(BaseModel):
+    id: int
+    name: str
+    position: str
+    email: str | None
+    ministry: str | None
+    roles: list[str]
+    active: bool
+    created_at: datetime
+
+
+class OfficialCreated(OfficialOut):
+    token: str = Field(
+        description="The API token; shown only in this answer, stored only as a hash"
+    )
+
+
+class TokenOut(BaseModel):
+    official_id: int
+    token: str = Field(description="Shown only in this answer")
+
+
+class RevokedOut(BaseModel):
+    official_id: int
+    revoked: int
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    position: str
+    ministry: str | None
+    roles: list[str]
+
+
+class OfficialRef(BaseModel):
+    id: int
+    name: str
+    position: str

@@ -1,0 +1,53 @@
+"""Sign-offs: ministries' decisions on a text. (Field names are the contract.)"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.officials import OfficialRef
+
+
+class SignoffOut(BaseModel):
+    """One required ministry's current position in this review round."""
+
+    ministry: str
+    status: Literal["pending", "approved", "rejected", "overdue"]
+    decision: Literal["approve", "reject"] | None = None
+    comment: str | None = None
+    official: OfficialRef | None = None
+    decided_at: datetime | None = None
+    content_hash: str | None = None
+    meaning: str | None = None
+
+
+class SignoffRecord(BaseModel):
+    id: int
+    ministry: str
+    decision: str
+    comment: str
+    official: OfficialRef
+    decided_at: datetime
+    content_hash: str
+    review_round: int
+    meaning: str
+    counts: bool = Field(description="Whether this is the ministry's decision that counts now")
+
+
+class SignoffIn(InBody):
+    decision: Literal["approve", "reject"]
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "approve", "content_hash": "9f2c…(64 hex digits)", "comment": ""},
+                {"decision": "reject", "content_hash": "9f2c…", "comment": "Step S3 needs MOI."},
+            ]
+        },
+    )

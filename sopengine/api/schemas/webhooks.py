@@ -1,0 +1,65 @@
+"""Webhook subscriptions and deliveries. (Field names are the contract.)"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sopengine.api.schemas.common import InBody
+from sopengine.domain.content import MinistryCode
+
+
+class WebhookIn(InBody):
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)]
+    event_types: Annotated[list[str], Field(min_length=1, max_length=20)]
+    ministry: MinistryCode | None = Field(
+        default=None, description="Only events concerning this ministry (signatories: their own)"
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://sop-hooks.moi.gov.iq/sopengine",
+                    "event_types": ["signoff.requested", "version.endorsed"],
+                    "ministry": "MOI",
+                }
+            ]
+        },
+    )
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    event_types: list[str]
+    ministry: str | None
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="Standard Webhooks signing secret (whsec_…); shown only here")
+
+
+class AttemptOut(BaseModel):
+    attempted_at: datetime
+    success: bool
+    status_code: int | None
+    latency_ms: int
+    error: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    message_id: str = Field(description="The webhook-id header: the same on every retry")
+    event_type: str
+    status: Literal["pending", "delivered", "failed", "cancelled"]
+    attempts: int
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    attempt_log: list[AttemptOut]
