@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from sopengine.db.models import SignOff, Sop, SopVersion, VersionMinistry
 from sopengine.domain.content import SopContent
 from sopengine.domain.search import Snippet, snippet
+from sopengine.domain.workflow import State
 from sopengine.services import search
 
 
@@ -119,7 +120,7 @@ def _filtered(query: Select[Any], filters: SopFilters) -> Select[Any]:
             exists(
                 select(due.id).where(
                     due.sop_id == Sop.id,
-                    due.state == "applied",
+                    due.state == State.APPLIED,
                     due.review_due <= filters.review_due_before,
                 )
             )
@@ -144,7 +145,7 @@ def _awaiting_decision(ministry: str):
         VersionMinistry.version_id == pending.id, VersionMinistry.ministry_code == ministry
     )
     return select(pending.id).where(
-        pending.sop_id == Sop.id, pending.state == "in_review", exists(needs), ~exists(decided)
+        pending.sop_id == Sop.id, pending.state == State.IN_REVIEW, exists(needs), ~exists(decided)
     )
 
 
@@ -154,7 +155,7 @@ def _applied(session: Session, sop_ids: list[int]) -> dict[int, tuple[int, date 
         return {}
     rows = session.execute(
         select(SopVersion.sop_id, SopVersion.number, SopVersion.review_due).where(
-            SopVersion.sop_id.in_(sop_ids), SopVersion.state == "applied"
+            SopVersion.sop_id.in_(sop_ids), SopVersion.state == State.APPLIED
         )
     )
     return {sop_id: (number, due) for sop_id, number, due in rows}
