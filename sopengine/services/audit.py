@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
+from sopengine.db.dialects import dialect_of
 from sopengine.db.models import AuditEvent, Official
 from sopengine.domain.audit_chain import GENESIS_HASH, ChainReport, event_hash, verify_chain
-
-# Any constant works; it names "the audit chain" among PostgreSQL advisory locks.
-_CHAIN_LOCK_KEY = 0x50_4F_45_6E_67_41_75_64
 
 
 def record(
@@ -29,8 +27,7 @@ def record(
     Appends are serialized so the chain never forks: PostgreSQL takes a transaction-level
     advisory lock; SQLite transactions already begin IMMEDIATE (one writer at a time).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    dialect_of(session).serialize_audit_appends(session)
     head = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
+from sopengine.db.dialects import dialect_of
 from sopengine.db.models import (
     ReviewReminder,
     Sop,
@@ -116,8 +117,7 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
         .limit(settings.webhook_batch_size)
         .options(selectinload(WebhookDelivery.event), selectinload(WebhookDelivery.subscription))
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
+    query = dialect_of(session).skip_locked(query, WebhookDelivery)
     lease_until = now + timedelta(seconds=settings.webhook_lease_seconds)
     claimed = []
     for d in session.scalars(query):
@@ -203,7 +203,7 @@ def drain_once(factory: sessionmaker[Session], settings: Settings, client: httpx
 def announce_reviews(session: Session, settings: Settings, today: date) -> int:
     """Emit ``review.due`` once per applied version and review date, ahead of the date."""
     horizon = today + timedelta(days=settings.review_notice_days)
-    due = session.scalars(
+    query = (
         select(SopVersion)
         .join(Sop, SopVersion.sop_id == Sop.id)
         .where(SopVersion.state == "applied", SopVersion.review_due <= horizon)
@@ -211,8 +211,9 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
             ReviewReminder.version_id == SopVersion.id,
             ReviewReminder.review_due == SopVersion.review_due).exists())
         .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
-        .with_for_update(of=SopVersion, skip_locked=True)
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    # Another worker announcing the same version holds its row: leave it to that one.
+    due = session.scalars(dialect_of(session).skip_locked(query, SopVersion)).all()
     for version in due:
         assert version.review_due is not None
         session.add(ReviewReminder(version_id=version.id, review_due=version.review_due))
