@@ -23,7 +23,7 @@ from sopengine.db.models import (
 from sopengine.domain import webhooks as rules
 from sopengine.domain.roles import Role
 from sopengine.errors import FieldError, Forbidden, NotFound, ValidationFailed, pointer
-from sopengine.services import audit
+from sopengine.services import audit, webhook_client
 
 # --- the outbox ----------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def subscribe(
     ]
     if ministry is not None and session.get(Ministry, ministry) is None:
         errors.append(FieldError(pointer("ministry"), f"unknown ministry {ministry!r}"))
-    problem = rules.url_problem(data.url, settings.webhook_allowed_hosts)
+    problem = webhook_client.url_problem(data.url, settings.webhook_allowed_hosts)
     if problem:
         errors.append(FieldError(pointer("url"), problem))
     if errors:
