@@ -55,7 +55,7 @@ def default_template() -> Path:
         if path.is_file():
             return path
     raise FileNotFoundError(
-        "sop_templates/reference.docx is missing: run sopengine.export.make_reference"
+        "sop_templates/reference.docx is missing: run python tools/make_reference.py"
     )
 
 
