@@ -1,4 +1,8 @@
-"""Webhook rules: event types, Standard Webhooks signing, retry backoff, URL safety."""
+"""Webhook rules: event types, Standard Webhooks signing, retry backoff, URL safety.
+
+Pure: the caller resolves host names (``services/webhook_client.py``) and hands the
+addresses in.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ import hmac
 import ipaddress
 import random
 import secrets
-import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,54 +55,57 @@ def backoff_seconds(
     return delay / 2 + rand() * delay / 2
 
 
-Resolver = Callable[[str], Iterable[str]]
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def resolve(host: str) -> list[str]:
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+def url_host(url: str) -> tuple[str | None, str | None]:
+    """The host a webhook URL names, ``(host, None)``, or ``(None, why the URL is refused)``.
 
-
-def url_problem(url: str, allowed: str, resolver: Resolver | None = None) -> str | None:
-    """Why a webhook may not be sent to this URL, or None when it may.
-
-    http and https only; loopback, private, link-local and other non-public addresses
-    (including IPv4 embedded in 6to4, Teredo, NAT64 and mapped IPv6 addresses) are refused
-    unless the host name, or a network containing the address, is in ``allowed``.
+    http and https only, no credentials, nothing malformed; whether the host itself may be
+    reached is :func:`vet_addresses`' question, once the caller has looked it up.
     """
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
-        return "the URL contains spaces or control characters"
+        return None, "the URL contains spaces or control characters"
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018  (raises on a malformed port)
     except ValueError as exc:
-        return f"not a valid URL: {exc}"
+        return None, f"not a valid URL: {exc}"
     if parts.scheme not in ("http", "https"):
-        return "only http and https URLs are allowed"
+        return None, "only http and https URLs are allowed"
     if not host:
-        return "the URL has no host"
+        return None, "the URL has no host"
     if parts.username or parts.password:
-        return "credentials in the URL are not allowed; use the signing secret"
-    return vet_host(host, allowed, resolver)[1]
+        return None, "credentials in the URL are not allowed; use the signing secret"
+    return host, None
 
 
-def vet_host(
-    host: str, allowed: str, resolver: Resolver | None = None
+def literal_address(host: str) -> Address | None:
+    """The host as an IP address when it is one (``[::1]`` too), None when it is a name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def parse_addresses(found: Iterable[str]) -> list[Address]:
+    """Addresses as a resolver answers them, without IPv6 zone ids; ValueError on garbage."""
+    return [ipaddress.ip_address(a.split("%")[0]) for a in found]
+
+
+def vet_addresses(
+    host: str, addresses: Sequence[Address], allowed: str
 ) -> tuple[str | None, str | None]:
-    """Resolve ``host`` once: ``(address to connect to, None)`` or ``(None, why not)``.
+    """``(address to connect to, None)`` or ``(None, why not)`` for what ``host`` resolved to.
 
-    The delivery worker connects to exactly the address vetted here, so a host name that
-    resolves elsewhere a moment later (DNS rebinding) cannot reach an internal service.
+    Loopback, private, link-local and other non-public addresses (including IPv4 embedded in
+    6to4, Teredo, NAT64 and mapped IPv6 addresses) are refused unless the host name, or a
+    network containing the address, is in ``allowed``. The caller connects to exactly the
+    address answered here, so a name that resolves elsewhere a moment later (DNS rebinding)
+    cannot reach an internal service.
     """
     names, networks = _allow_list(allowed)
-    try:
-        addresses = [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        try:
-            found = (resolver or resolve)(host)
-            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in found]
-        except (OSError, UnicodeError, ValueError):
-            return None, f"the host {host!r} does not resolve"
     if not addresses:
         return None, f"the host {host!r} does not resolve"
     if host.lower() in names:
@@ -117,7 +123,7 @@ def vet_host(
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-def _embedded(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[Any]:
+def _embedded(address: Address) -> list[Any]:
     """The address and any IPv4 address carried inside it."""
     found: list[Any] = [address]
     if isinstance(address, ipaddress.IPv6Address):

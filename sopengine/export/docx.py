@@ -20,7 +20,8 @@ from lxml import etree
 
 from sopengine.config import PACKAGE_ROOT, PROJECT_ROOT
 from sopengine.export import ooxml, pages
-from sopengine.export.body import Ctx, render_annexes, render_list_section, render_text_section
+from sopengine.export.body import render_annexes, render_list_section, render_text_section
+from sopengine.export.context import Ctx
 from sopengine.export.labels import LABELS, STATES, THEMATIC_AREAS, localized
 from sopengine.export.manifest import body_fingerprint, embed_manifest, manifest
 from sopengine.export.procedure import render_procedure, render_raci
@@ -54,7 +55,7 @@ def default_template() -> Path:
         if path.is_file():
             return path
     raise FileNotFoundError(
-        "sop_templates/reference.docx is missing: run sopengine.export.make_reference"
+        "sop_templates/reference.docx is missing: run python tools/make_reference.py"
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from lxml import etree
 
 from sopengine.export import ooxml
-from sopengine.export.body import Ctx
+from sopengine.export.context import Ctx
 from sopengine.export.diffing import Pair
 from sopengine.export.labels import (
     DECISIONS,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sopengine.domain.content import StepAt, walk_steps
-from sopengine.export.body import BULLET, Ctx
+from sopengine.export.context import BULLET, Ctx
 from sopengine.export.diffing import Pair, pair_steps, same_pairs
 from sopengine.export.labels import LABELS
 from sopengine.export.writer import CELL_STYLE, DETAILS_STYLE, HEADER_CELL_STYLE, Line, Span

@@ -1,18 +1,17 @@
-"""Appending to and verifying the hash-chained audit log."""
+"""Appending to, reading and verifying the hash-chained audit log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
+from sopengine.db.dialects import dialect_of
 from sopengine.db.models import AuditEvent, Official
+from sopengine.db.repositories import audit as events
 from sopengine.domain.audit_chain import GENESIS_HASH, ChainReport, event_hash, verify_chain
-
-# Any constant works; it names "the audit chain" among PostgreSQL advisory locks.
-_CHAIN_LOCK_KEY = 0x50_4F_45_6E_67_41_75_64
 
 
 def record(
@@ -29,11 +28,8 @@ def record(
     Appends are serialized so the chain never forks: PostgreSQL takes a transaction-level
     advisory lock; SQLite transactions already begin IMMEDIATE (one writer at a time).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    dialect_of(session).serialize_audit_appends(session)
+    head = events.head(session)
     event = AuditEvent(
         seq=head.seq + 1 if head else 1,
         occurred_at=utcnow(),
@@ -50,15 +46,22 @@ def record(
     return event
 
 
+@dataclass(frozen=True)
+class EventPage:
+    events: list[AuditEvent]
+    has_more: bool
+
+
+def list_events(session: Session, *, after_seq: int, limit: int, sop_code: str | None) -> EventPage:
+    """Up to ``limit`` events after ``after_seq`` in chain order, and whether more follow."""
+    rows = events.after(session, after_seq, limit + 1, sop_code=sop_code)
+    return EventPage(rows[:limit], len(rows) > limit)
+
+
 def verify(session: Session) -> ChainReport:
-    events = session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    )
-    return verify_chain(events)
+    return verify_chain(events.in_chain_order(session))
 
 
 def head_hash(session: Session) -> str:
-    return (
-        session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
-        or GENESIS_HASH
-    )
+    head = events.head(session)
+    return head.hash if head else GENESIS_HASH

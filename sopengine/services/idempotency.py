@@ -13,11 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
+from sopengine.db.dialects import dialect_of
 from sopengine.db.models import IdempotencyKey, Official
 from sopengine.errors import Conflict, FieldError, ValidationFailed
 
@@ -48,14 +47,11 @@ def claim(
             IdempotencyKey.created_at < now - ttl,
         )
     )
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_of(session).insert_unless_exists(
+        IdempotencyKey, official_id=official.id, key=key, request_hash=fingerprint, created_at=now
+    )
     # RETURNING tells whether this request inserted the key (rowcount is not reliable here).
-    claimed = session.execute(
-        insert(IdempotencyKey)
-        .values(official_id=official.id, key=key, request_hash=fingerprint, created_at=now)
-        .on_conflict_do_nothing()
-        .returning(IdempotencyKey.key)
-    ).first()
+    claimed = session.execute(insert.returning(IdempotencyKey.key)).first()
     if claimed is not None:
         return None
     row = session.scalar(

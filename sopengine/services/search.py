@@ -2,21 +2,18 @@
 
 The service keeps ``sop_search_documents`` in step with every create, edit and revision
 (same transaction); the database indexes it: a GIN expression index on PostgreSQL, an
-FTS5 table on SQLite (migration 0004).
+FTS5 table on SQLite (migration 0004), each queried by its dialect (``db/dialects``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, Subquery, column, text
+from sqlalchemy import Float, Integer, Subquery, column
 from sqlalchemy.orm import Session
 
+from sopengine.db.dialects import dialect_of
 from sopengine.db.models import SopSearchDocument, SopVersion
 from sopengine.domain import search
 from sopengine.domain.content import SopContent
-
-PG_VECTOR = (
-    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
-)
 
 
 def refresh(session: Session, version: SopVersion) -> None:
@@ -39,21 +36,5 @@ def ranked(session: Session, query: str) -> Subquery | None:
     words = search.terms(query)
     if not words:
         return None
-    if session.get_bind().dialect.name == "postgresql":
-        sql = text(
-            f"SELECT d.sop_id AS sop_id, ts_rank({_on('d')}, q) AS rank "
-            "FROM sop_search_documents d, plainto_tsquery('english', :q) q "
-            f"WHERE {_on('d')} @@ q"
-        ).bindparams(q=" ".join(words))
-    else:
-        # Each word quoted: FTS5 syntax characters in the input stay plain text.
-        match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
-        sql = text(
-            "SELECT rowid AS sop_id, -bm25(fts_sop_search, 10.0, 1.0) AS rank "
-            "FROM fts_sop_search WHERE fts_sop_search MATCH :match"
-        ).bindparams(match=match)
+    sql = dialect_of(session).full_text_matches(words)
     return sql.columns(column("sop_id", Integer), column("rank", Float)).subquery("ranked")
-
-
-def _on(alias: str) -> str:
-    return PG_VECTOR.replace("title", f"{alias}.title").replace("body", f"{alias}.body")

@@ -25,7 +25,7 @@ from sopengine.domain import webhooks as rules
 from sopengine.domain.permissions import Action
 from sopengine.domain.workflow import Facts
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
-from sopengine.services import audit
+from sopengine.services import audit, webhook_client
 from sopengine.urls import version_path
 
 # --- the outbox ----------------------------------------------------------------------
@@ -101,7 +101,7 @@ def subscribe(
     ]
     if ministry is not None and session.get(Ministry, ministry) is None:
         errors.append(FieldError(pointer("ministry"), f"unknown ministry {ministry!r}"))
-    problem = rules.url_problem(data.url, settings.webhook_allowed_hosts)
+    problem = webhook_client.url_problem(data.url, settings.webhook_allowed_hosts)
     if problem:
         errors.append(FieldError(pointer("url"), problem))
     if errors:

@@ -12,7 +12,7 @@ from standardwebhooks import Webhook
 
 from sopengine.config import Settings
 from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent
-from sopengine.services import delivery
+from sopengine.services import delivery, reminders, webhook_client
 from tests.helpers import Officials, action, bring_to, create_sop, ok, sign
 from tests.receiver import receiver
 
@@ -32,7 +32,7 @@ def drain_until(
     import time
 
     deadline = time.monotonic() + timeout
-    with delivery.make_client(settings) as http:
+    with webhook_client.make_client(settings) as http:
         while not done():
             delivery.drain_once(factory, settings, http)
             assert time.monotonic() < deadline, "deliveries did not finish"
@@ -220,13 +220,13 @@ async def test_review_due_is_announced_once(
         db.execute(update(SopVersion).values(review_due=today + timedelta(days=40)))
         db.commit()
         with session_factory.begin() as s:
-            assert delivery.announce_reviews(s, settings, today) == 0, "40 days ahead: not yet"
+            assert reminders.announce_reviews(s, settings, today) == 0, "40 days ahead: not yet"
         db.execute(update(SopVersion).values(review_due=today + timedelta(days=20)))
         db.commit()
         with session_factory.begin() as s:
-            assert delivery.announce_reviews(s, settings, today) == 1
+            assert reminders.announce_reviews(s, settings, today) == 1
         with session_factory.begin() as s:
-            assert delivery.announce_reviews(s, settings, today) == 0, "once per review date"
+            assert reminders.announce_reviews(s, settings, today) == 0, "once per review date"
         drain_until(session_factory, settings, lambda: len(rx.requests) == 1)
         payload = json.loads(rx.requests[0].body)
         assert payload["type"] == "review.due"
@@ -250,19 +250,17 @@ async def test_deleted_subscription_gets_nothing_new(
 async def test_dns_rebinding_is_refused_at_connect(
     client, officials: Officials, session_factory, settings: Settings, db: Session, monkeypatch
 ) -> None:
-    from sopengine.domain import webhooks as rules
-
     strict = settings.model_copy(update={"webhook_allowed_hosts": ""})
     with receiver() as rx:
         port = rx.url.split(":")[2].split("/")[0]
         answers = {"hooks.rebind.test": ["8.8.8.8"]}
-        monkeypatch.setattr(rules, "resolve", lambda host: answers[host])
+        monkeypatch.setattr(webhook_client, "resolve", lambda host: answers[host])
         hook = await subscribe(
             client, officials.admin, f"http://hooks.rebind.test:{port}/hook", ["version.submitted"]
         )
         answers["hooks.rebind.test"] = ["127.0.0.1"]  # the name now points inside
         await bring_to(client, officials, "in_review")
-        with delivery.make_client(strict) as http:
+        with webhook_client.make_client(strict) as http:
             assert delivery.drain_once(session_factory, strict, http) == 1
         assert rx.requests == []
         [d] = await ok(
@@ -298,7 +296,7 @@ async def test_deleting_a_subscription_cancels_its_pending_deliveries(
         assert (
             await client.delete(f"{HOOKS}/{hook['id']}", headers=officials.admin.headers)
         ).status_code == 204
-        with delivery.make_client(settings) as http:
+        with webhook_client.make_client(settings) as http:
             assert delivery.drain_once(session_factory, settings, http) == 0
         assert rx.requests == []
         db.expire_all()

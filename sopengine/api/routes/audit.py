@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from sopengine.api.deps import SessionDep, SettingsDep, allowed_to
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
 from sopengine.api.schemas.audit import AuditEventOut, AuditPage, AuditVerifyOut
-from sopengine.db.models import AuditEvent, Official
+from sopengine.db.models import Official
 from sopengine.domain.permissions import Action
 from sopengine.errors import BadRequest, Forbidden, Unauthorized
 from sopengine.services import audit
@@ -31,14 +30,12 @@ def list_events(
     limit: Limit = None,
 ) -> AuditPage:
     size = min(limit or settings.page_size_default, settings.page_size_max)
-    query = select(AuditEvent).where(AuditEvent.seq > decode_cursor(cursor).after)
-    if sop:
-        query = query.where(AuditEvent.sop_code == sop)
-    rows = list(session.scalars(query.order_by(AuditEvent.seq).limit(size + 1)))
-    page = rows[:size]
+    page = audit.list_events(
+        session, after_seq=decode_cursor(cursor).after, limit=size, sop_code=sop
+    )
     return AuditPage(
-        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in page],
-        next_cursor=encode_cursor(after=page[-1].seq) if len(rows) > size else None,
+        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in page.events],
+        next_cursor=encode_cursor(after=page.events[-1].seq) if page.has_more else None,
     )
 
 

@@ -17,7 +17,7 @@ from sopengine.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from sopengine.services import exports
+from sopengine.services import exports, verification
 
 router = APIRouter(tags=["word export"])
 
@@ -99,4 +99,4 @@ def verify(
     data = file.file.read(settings.max_body_bytes + 1)
     if len(data) > settings.max_body_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.max_body_bytes} bytes")
-    return exports.verify(session, data)
+    return verification.verify(session, data)

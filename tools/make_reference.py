@@ -1,6 +1,6 @@
 """Write ``sop_templates/reference.docx``: the styles, fonts and A4 page the exports use.
 
-Run ``python -m sopengine.export.make_reference [PATH]``. The file is small and written
+Run ``python tools/make_reference.py [PATH]``. The file is small and written
 from scratch (no python-docx default template, so no leftovers); after that the look can be
 changed in Word — edit the styles (Normal, Title, Heading 1–4, TOC 1–2, Table Text, SOP
 Table …) and the page setup, save, and the next export uses them.
@@ -12,8 +12,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from sopengine.config import PROJECT_ROOT
-
+# A development tool, not part of the service: it needs nothing from the sopengine package,
+# only the checkout it lives in.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_PATH = PROJECT_ROOT / "sop_templates" / "reference.docx"
 LATIN_FONT = "Arial"
 ARABIC_FONT = "Noto Naskh Arabic"

@@ -1,0 +1,50 @@
+"""What differs between the databases sopengine runs on, gathered in one place.
+
+Services ask :func:`dialect_of` once per call and use the answer; none of them branches on
+the database's name. Supporting another database means one more module here, implementing
+:class:`Dialect`, and one more entry in ``_DIALECTS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Insert, Select, TextClause
+from sqlalchemy.orm import Session
+
+from sopengine.db.dialects.postgresql import PostgreSQL
+from sopengine.db.dialects.sqlite import SQLite
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+class Dialect(Protocol):
+    name: str
+
+    def insert_unless_exists(self, model: type[Any], **values: Any) -> Insert:
+        """``INSERT`` that does nothing when a unique key already holds these values."""
+        ...
+
+    def serialize_audit_appends(self, session: Session) -> None:
+        """Make this transaction the only one appending to the audit chain until it ends."""
+        ...
+
+    def skip_locked(self, query: Select[T], of: type[Any]) -> Select[T]:
+        """Lock the rows ``query`` selects from ``of``, passing over rows others hold."""
+        ...
+
+    def full_text_matches(self, words: list[str]) -> TextClause:
+        """``(sop_id, rank)`` of the search documents matching every word, any order."""
+        ...
+
+
+_DIALECTS: dict[str, Dialect] = {d.name: d for d in (PostgreSQL(), SQLite())}
+
+
+def dialect_of(session: Session) -> Dialect:
+    """The dialect of the database this session talks to."""
+    name = session.get_bind().dialect.name
+    try:
+        return _DIALECTS[name]
+    except KeyError:
+        raise NotImplementedError(f"sopengine does not support the {name!r} database") from None

@@ -1,0 +1,35 @@
+"""SQLite: one writer at a time (every transaction begins IMMEDIATE), FTS5 search."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Insert, Select, TextClause, text
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+class SQLite:
+    name = "sqlite"
+
+    def insert_unless_exists(self, model: type[Any], **values: Any) -> Insert:
+        return insert(model).values(**values).on_conflict_do_nothing()
+
+    def serialize_audit_appends(self, session: Session) -> None:
+        # Nothing to do: the transaction began IMMEDIATE (db/session.py), so it already is
+        # the only writer until it ends.
+        return None
+
+    def skip_locked(self, query: Select[T], of: type[Any]) -> Select[T]:
+        # No row locks in SQLite; writers are serialized, so no two claims overlap.
+        return query
+
+    def full_text_matches(self, words: list[str]) -> TextClause:
+        # Each word quoted: FTS5 syntax characters in the input stay plain text.
+        match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+        return text(
+            "SELECT rowid AS sop_id, -bm25(fts_sop_search, 10.0, 1.0) AS rank "
+            "FROM fts_sop_search WHERE fts_sop_search MATCH :match"
+        ).bindparams(match=match)

@@ -1,0 +1,1 @@
+"""Queries, one module per table group; services call them, routes never do."""

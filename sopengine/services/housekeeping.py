@@ -1,0 +1,19 @@
+"""The worker's chores between deliveries: announce due reviews, forget old idempotency keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from sopengine.config import Settings
+from sopengine.db.base import utcnow
+from sopengine.services import idempotency, reminders
+
+
+def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
+    # One transaction per chore: a failed purge does not take the reminders back.
+    with factory.begin() as session:
+        reminders.announce_reviews(session, settings, utcnow().date())
+    with factory.begin() as session:
+        idempotency.purge_expired(session, timedelta(hours=settings.idempotency_ttl_hours))
