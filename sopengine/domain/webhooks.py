@@ -13,8 +13,16 @@ import ipaddress
 import random
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 EVENT_TYPES: tuple[str, ...] = (
     "version.submitted",

@@ -30,6 +30,7 @@ from sopengine.db.base import utcnow
 from sopengine.db.dialects import dialect_of
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from sopengine.domain import webhooks as rules
+from sopengine.domain.webhooks import DeliveryStatus
 from sopengine.services import webhook_client
 from sopengine.services.housekeeping import housekeeping
 from sopengine.services.webhook_client import Outcome
@@ -57,7 +58,7 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
         .join(WebhookSubscription, WebhookDelivery.subscription_id == WebhookSubscription.id)
         .where(
             WebhookSubscription.active,
-            WebhookDelivery.status == "pending",
+            WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
         )
@@ -94,9 +95,9 @@ def record(session: Session, settings: Settings, claimed: Claimed, outcome: Outc
     ))  # fmt: skip
     delivery.lease_until = None
     if outcome.success:
-        delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, None
+        delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, None
     elif delivery.attempts >= settings.webhook_max_attempts:
-        delivery.status, delivery.last_error = "failed", outcome.error
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, outcome.error
     else:
         delay = rules.backoff_seconds(
             delivery.attempts,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from sopengine.config import Settings
 from sopengine.db.dialects import dialect_of
 from sopengine.db.models import ReviewReminder, Sop, SopVersion
+from sopengine.domain.workflow import State
 from sopengine.services import audit, webhooks
 
 
@@ -19,7 +20,7 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
     query = (
         select(SopVersion)
         .join(Sop, SopVersion.sop_id == Sop.id)
-        .where(SopVersion.state == "applied", SopVersion.review_due <= horizon)
+        .where(SopVersion.state == State.APPLIED, SopVersion.review_due <= horizon)
         .where(~select(ReviewReminder.version_id).where(
             ReviewReminder.version_id == SopVersion.id,
             ReviewReminder.review_due == SopVersion.review_due).exists())

@@ -23,6 +23,7 @@ from sopengine.db.models import (
 from sopengine.domain import permissions
 from sopengine.domain import webhooks as rules
 from sopengine.domain.permissions import Action
+from sopengine.domain.webhooks import DeliveryStatus
 from sopengine.domain.workflow import Facts
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, webhook_client
@@ -145,8 +146,11 @@ def unsubscribe(session: Session, actor: Official, sub_id: int) -> None:
     sub.active, sub.deleted_at = False, utcnow()
     session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == sub.id, WebhookDelivery.status == "pending")
-        .values(status="cancelled", lease_until=None)
+        .where(
+            WebhookDelivery.subscription_id == sub.id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.CANCELLED, lease_until=None)
     )
     session.flush()
     audit.record(session, actor, "webhook.deleted", details={"webhook_id": sub.id})
@@ -181,7 +185,11 @@ def redeliver(
     )  # fmt: skip
     if delivery is None:
         raise NotFound(f"no delivery {delivery_id} for webhook {sub.id}")
-    delivery.status, delivery.next_attempt_at, delivery.lease_until = "pending", utcnow(), None
+    delivery.status, delivery.next_attempt_at, delivery.lease_until = (
+        DeliveryStatus.PENDING,
+        utcnow(),
+        None,
+    )
     delivery.attempts = 0
     session.flush()
     audit.record(

@@ -14,6 +14,7 @@ from sopengine.api.schemas.webhooks import (
     WebhookOut,
 )
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from sopengine.domain.webhooks import DeliveryStatus
 from sopengine.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import webhooks
 from sopengine.urls import webhook_path
@@ -29,7 +30,7 @@ def webhook_out(sub: WebhookSubscription) -> WebhookOut:
 def delivery_out(d: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryOut:
     return DeliveryOut(
         id=d.id, message_id=d.message_id, event_type=d.event.event_type, status=d.status,
-        attempts=d.attempts, next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
+        attempts=d.attempts, next_attempt_at=d.next_attempt_at if d.status == DeliveryStatus.PENDING else None,
         delivered_at=d.delivered_at, last_error=d.last_error, created_at=d.created_at,
         attempt_log=[
             AttemptOut(attempted_at=a.attempted_at, success=a.success, status_code=a.status_code,

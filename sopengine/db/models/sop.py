@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sopengine.db.base import Base, utcnow
+from sopengine.domain.workflow import State
 
 
 class Sop(Base):
@@ -39,7 +40,7 @@ class SopVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sop_id: Mapped[int] = mapped_column(ForeignKey("sops.id", ondelete="CASCADE"))
     number: Mapped[int]
-    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=State.DRAFT, index=True)
     title: Mapped[dict[str, Any]]
     languages: Mapped[list[str]]
     primary_language: Mapped[str] = mapped_column(String(8))
