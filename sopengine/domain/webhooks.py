@@ -60,7 +60,7 @@ def backoff_seconds(
     Half the delay is fixed and half random, so retries spread out but never come early.
     """
     delay = min(cap, base * 2 ** (attempt - 1))
-    return delay / 2 + rand() * delay / 2
+    return float(delay / 2 + rand() * delay / 2)
 
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

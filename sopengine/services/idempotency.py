@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
@@ -83,4 +83,4 @@ def purge_expired(session: Session, ttl: timedelta) -> int:
     result = session.execute(
         delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - ttl)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from sopengine.db.dialects.query import Query
 from sopengine.db.models import SignOff, Sop, SopVersion, VersionMinistry
 from sopengine.domain.content import SopContent
 from sopengine.domain.search import Snippet, snippet
@@ -56,8 +56,12 @@ def list_sops(
         .group_by(SopVersion.sop_id)
         .subquery()
     )
+    ranked = search.ranked(session, filters.q) if filters.q else None
+    if filters.q and ranked is None:
+        return Page([])
+    rank = ranked.c.rank if ranked is not None else literal(None)
     query = (
-        select(Sop, SopVersion)
+        select(Sop, SopVersion, rank)
         .join(latest_number, latest_number.c.sop_id == Sop.id)
         .join(
             SopVersion,
@@ -66,18 +70,14 @@ def list_sops(
         .limit(limit + 1)
     )
     query = _filtered(query, filters)
-    ranked = search.ranked(session, filters.q) if filters.q else None
-    if filters.q and ranked is None:
-        return Page([])
     if ranked is not None:
         query = (
-            query.add_columns(ranked.c.rank)
-            .join(ranked, ranked.c.sop_id == Sop.id)
+            query.join(ranked, ranked.c.sop_id == Sop.id)
             .order_by(ranked.c.rank.desc(), Sop.id)
             .offset(offset)
         )
     else:
-        query = query.add_columns(literal(None)).where(Sop.id > after_id).order_by(Sop.id)
+        query = query.where(Sop.id > after_id).order_by(Sop.id)
     rows = session.execute(query).all()
     page, more = rows[:limit], len(rows) > limit
     applied = _applied(session, [sop.id for sop, _, _ in page])
@@ -85,7 +85,8 @@ def list_sops(
         SopListing(
             sop,
             version,
-            *applied.get(sop.id, (None, None)),
+            applied_number=applied[sop.id][0] if sop.id in applied else None,
+            applied_review_due=applied[sop.id][1] if sop.id in applied else None,
             snippet=_snippet(version, filters.q) if filters.q else None,
             rank=rank,
         )
@@ -98,7 +99,7 @@ def list_sops(
     return Page(items, next_after=page[-1][0].id)
 
 
-def _filtered(query: Select[Any], filters: SopFilters) -> Select[Any]:
+def _filtered(query: Query, filters: SopFilters) -> Query:
     if filters.thematic_area:
         query = query.where(Sop.thematic_area == filters.thematic_area)
     if filters.state:
@@ -132,7 +133,7 @@ def _snippet(version: SopVersion, q: str) -> Snippet | None:
     return snippet(version.title, SopContent.model_validate(version.content), q)
 
 
-def _awaiting_decision(ministry: str):
+def _awaiting_decision(ministry: str) -> Select[int]:
     """A version of the SOP in review that needs this ministry and has no decision from it yet."""
     pending = aliased(SopVersion)
     decided = select(SignOff.id).where(

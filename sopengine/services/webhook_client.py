@@ -30,7 +30,7 @@ class Outcome:
 
 
 def resolve(host: str) -> list[str]:
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
 
 
 def vet_host(host: str, allowed: str) -> tuple[str | None, str | None]:

@@ -7,15 +7,14 @@ the database's name. Supporting another database means one more module here, imp
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from sqlalchemy import Insert, Select, TextClause
+from sqlalchemy import Insert, TextClause
 from sqlalchemy.orm import Session
 
 from sopengine.db.dialects.postgresql import PostgreSQL
+from sopengine.db.dialects.query import Query
 from sopengine.db.dialects.sqlite import SQLite
-
-T = TypeVar("T", bound=tuple[Any, ...])
 
 
 class Dialect(Protocol):
@@ -29,7 +28,7 @@ class Dialect(Protocol):
         """Make this transaction the only one appending to the audit chain until it ends."""
         ...
 
-    def skip_locked(self, query: Select[T], of: type[Any]) -> Select[T]:
+    def skip_locked(self, query: Query, of: type[Any]) -> Query:
         """Lock the rows ``query`` selects from ``of``, passing over rows others hold."""
         ...
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Insert, Select, TextClause, text
+from sqlalchemy import Insert, TextClause, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-T = TypeVar("T", bound=tuple[Any, ...])
+from sopengine.db.dialects.query import Query
 
 # Any constant works; it names "the audit chain" among PostgreSQL advisory locks.
 AUDIT_CHAIN_LOCK_KEY = 0x50_4F_45_6E_67_41_75_64
@@ -30,7 +30,7 @@ class PostgreSQL:
         # Transaction-scoped: released by the commit or rollback, never left behind.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK_KEY})
 
-    def skip_locked(self, query: Select[T], of: type[Any]) -> Select[T]:
+    def skip_locked(self, query: Query, of: type[Any]) -> Query:
         return query.with_for_update(skip_locked=True, of=of)
 
     def full_text_matches(self, words: list[str]) -> TextClause:

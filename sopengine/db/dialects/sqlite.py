@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Insert, Select, TextClause, text
+from sqlalchemy import Insert, TextClause, text
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-T = TypeVar("T", bound=tuple[Any, ...])
+from sopengine.db.dialects.query import Query
 
 
 class SQLite:
@@ -22,7 +22,7 @@ class SQLite:
         # the only writer until it ends.
         return None
 
-    def skip_locked(self, query: Select[T], of: type[Any]) -> Select[T]:
+    def skip_locked(self, query: Query, of: type[Any]) -> Query:
         # No row locks in SQLite; writers are serialized, so no two claims overlap.
         return query
 
