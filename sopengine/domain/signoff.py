@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -79,3 +80,10 @@ def add_working_days(start: date, days: int, weekend: Collection[int] = IRAQI_WE
         if current.weekday() not in weekend:
             left -= 1
     return current
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

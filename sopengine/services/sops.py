@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from sopengine.db.models import Official, Sop, SopVersion, VersionMinistry
+from sopengine.db.repositories import versions
 from sopengine.domain import permissions
 from sopengine.domain.content import (
     THEMATIC_AREAS,
@@ -81,7 +81,7 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
         actor,
         Facts(lead_ministry=lead, required_ministries=frozenset(required)),
     )
-    if session.scalar(select(Sop.id).where(Sop.code == data.code)) is not None:
+    if versions.sop_id(session, data.code) is not None:
         raise Conflict(f"an SOP with code {data.code} already exists", code=data.code)
 
     sop = Sop(
@@ -115,17 +115,12 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
 
 def revise(session: Session, actor: Official, code: str, change_summary: str) -> SopVersion:
     """Open version N+1 in draft with the latest version's text."""
-    sop = session.scalar(select(Sop).where(Sop.code == code).with_for_update())
+    sop = versions.lock_sop(session, code)
     if sop is None:
         raise NotFound(f"no SOP with code {code}")
-    versions = session.scalars(
-        select(SopVersion)
-        .where(SopVersion.sop_id == sop.id)
-        .order_by(SopVersion.number)
-        .options(selectinload(SopVersion.ministries))
-    ).all()
-    permissions.authorize(Action.REVISE, actor, facts.of_sop(sop, versions))
-    latest = versions[-1]
+    existing = versions.versions_of(session, sop)
+    permissions.authorize(Action.REVISE, actor, facts.of_sop(sop, existing))
+    latest = existing[-1]
     new = SopVersion(
         sop_id=sop.id,
         number=latest.number + 1,
@@ -162,11 +157,7 @@ def revise(session: Session, actor: Official, code: str, change_summary: str) ->
 
 
 def get_sop(session: Session, code: str) -> Sop:
-    sop = session.scalar(
-        select(Sop)
-        .where(Sop.code == code)
-        .options(selectinload(Sop.versions).selectinload(SopVersion.ministries))
-    )
+    sop = versions.sop_by_code(session, code)
     if sop is None:
         raise NotFound(f"no SOP with code {code}")
     return sop
@@ -175,18 +166,10 @@ def get_sop(session: Session, code: str) -> Sop:
 def get_version(
     session: Session, code: str, number: int, *, for_update: bool = False
 ) -> SopVersion:
-    """The version with its SOP and required ministries, in one query, or 404."""
-    query = (
-        select(SopVersion)
-        .join(Sop, SopVersion.sop_id == Sop.id)
-        .where(Sop.code == code, SopVersion.number == number)
-        .options(contains_eager(SopVersion.sop), joinedload(SopVersion.ministries))
-    )
-    if for_update:
-        query = query.with_for_update(of=SopVersion)
-    version = session.execute(query).unique().scalar_one_or_none()
+    """The version with its SOP and required ministries, or 404 naming what is missing."""
+    version = versions.version(session, code, number, for_update=for_update)
     if version is None:
-        if session.scalar(select(Sop.id).where(Sop.code == code)) is None:
+        if versions.sop_id(session, code) is None:
             raise NotFound(f"no SOP with code {code}")
         raise NotFound(f"SOP {code} has no version {number}")
     return version

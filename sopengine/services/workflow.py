@@ -8,21 +8,20 @@ exactly one ``Effect`` in ``EFFECTS``; a trigger without one fails at import.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.db.repositories import versions
 from sopengine.domain import permissions, workflow
 from sopengine.domain import signoff as so
-from sopengine.domain.workflow import Facts, State
+from sopengine.domain.workflow import Facts
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, facts, webhooks
 
@@ -151,15 +150,8 @@ def _check_apply(data: ActionInput, today: date) -> list[FieldError]:
 
 def _newer_in_force(session: Session, version: SopVersion) -> dict[str, Any]:
     """Lock the SOP (applies queue behind each other) and find a newer version once in force."""
-    session.execute(select(Sop.id).where(Sop.id == version.sop_id).with_for_update())
-    newer = session.scalar(
-        select(func.max(SopVersion.number)).where(
-            SopVersion.sop_id == version.sop_id,
-            SopVersion.number > version.number,
-            SopVersion.state.in_([State.APPLIED, State.SUPERSEDED]),
-        )
-    )
-    return {"newer_in_force": newer}
+    versions.lock_sop_of(session, version)
+    return {"newer_in_force": versions.newest_once_in_force_after(session, version)}
 
 
 def _apply(f: Firing) -> Details:
@@ -167,7 +159,7 @@ def _apply(f: Firing) -> Details:
     assert effective is not None
     v.applied_at = f.now
     v.effective_date = effective
-    v.review_due = add_months(effective, f.settings.review_period_months)
+    v.review_due = so.add_months(effective, f.settings.review_period_months)
     _supersede_others(f)
     return {"effective_date": effective.isoformat(), "review_due": v.review_due.isoformat()}
 
@@ -183,16 +175,7 @@ def _announce_apply(f: Firing) -> None:
 
 
 def _supersede_others(f: Firing) -> None:
-    previous = f.session.scalars(
-        select(SopVersion)
-        .where(
-            SopVersion.sop_id == f.version.sop_id,
-            SopVersion.state == State.APPLIED,
-            SopVersion.id != f.version.id,
-        )
-        .options(selectinload(SopVersion.ministries))
-        .with_for_update()
-    ).all()
+    previous = versions.other_applied_for_update(f.session, f.version)
     for old in previous:
         _fire(replace(f, version=old, actor=None, cause=f.version), "supersede", Facts())
 
@@ -309,9 +292,3 @@ def _fire(f: Firing, trigger: str, current: Facts) -> None:
         version_number=f.version.number,
         details={"from": before, "to": f.version.state, **details},
     )
-
-
-def add_months(start: date, months: int) -> date:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

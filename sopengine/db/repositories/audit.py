@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sopengine.db.models import AuditEvent
 
 
-def head(session: Session) -> Row[tuple[int, str]] | None:
+def head(session: Session) -> Row[int, str] | None:
     """``(seq, hash)`` of the newest event, or None while the log is empty."""
     return session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
