@@ -17,8 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import loc, sample_content, wait_until_healthy
-from tests.test_cli import free_port
+from tests.helpers import free_port, loc, sample_content, wait_until_healthy
 
 ROUNDS = 50
 MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")

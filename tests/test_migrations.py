@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from sopengine.db.base import Base, include_in_autogenerate
-from tests.conftest import alembic_config
+from tests.database import alembic_config, upgrade
 
 SCHEMA = "migration_check"
 
@@ -35,11 +35,6 @@ def empty_connection(engine: Engine, tmp_path) -> Iterator[Connection]:
         with scratch.connect() as conn:
             yield conn
         scratch.dispose()
-
-
-def upgrade(conn: Connection, target: str = "head") -> None:
-    command.upgrade(alembic_config(conn), target)
-    conn.commit()
 
 
 def test_upgrade_gives_exactly_the_models_schema(empty_connection: Connection) -> None:

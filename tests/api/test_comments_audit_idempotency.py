@@ -3,8 +3,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sopengine.db.models import AuditEvent, SignOff
-from tests.helpers import Officials, action, bring_to, create_sop, get_version, ok, version_url
+from sopengine.db.models import AuditEvent, Official, SignOff, Sop
+from tests.helpers import (
+    Officials,
+    action,
+    bring_to,
+    create_sop,
+    get_version,
+    ok,
+    sop_body,
+    version_url,
+)
 
 COMMENTS = version_url() + "/comments"
 
@@ -183,9 +192,6 @@ async def test_idempotent_create_and_failed_first_attempt(
 async def test_idempotent_creates_of_sops_and_officials(
     client, officials: Officials, db: Session
 ) -> None:
-    from sopengine.db.models import Official, Sop
-    from tests.helpers import sop_body
-
     headers = {**officials.facilitator.headers, "Idempotency-Key": "create-sop-1"}
     first = await client.post("/api/v1/sops", json=sop_body(), headers=headers)
     again = await client.post("/api/v1/sops", json=sop_body(), headers=headers)

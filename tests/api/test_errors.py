@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
-from tests.helpers import Officials, sop_body
+from tests.helpers import Officials, create_sop, sop_body
 
 PROBLEM = "application/problem+json"
 
@@ -112,8 +113,6 @@ async def test_openapi_documents_problems_and_examples(client) -> None:
 async def test_out_of_range_input_is_4xx_not_500(
     client, officials: Officials, method: str, path: str, body
 ) -> None:
-    from tests.helpers import create_sop
-
     await create_sop(client, officials.facilitator)
     headers = (
         officials.admin.headers
@@ -126,8 +125,6 @@ async def test_out_of_range_input_is_4xx_not_500(
 
 
 async def test_forged_cursor_is_400(client, officials: Officials) -> None:
-    import base64
-
     for raw in (b'{"after": true}', b'{"after": -1}', b'{"offset": 1e9}', b"[]"):
         cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
         r = await client.get(
@@ -137,8 +134,6 @@ async def test_forged_cursor_is_400(client, officials: Officials) -> None:
 
 
 async def test_version_lock_needs_a_valid_token_first(client, officials: Officials) -> None:
-    from tests.helpers import create_sop
-
     await create_sop(client, officials.facilitator)
     for code in ("SOP-RR-001", "SOP-NOPE"):
         r = await client.post(f"/api/v1/sops/{code}/versions/1/actions/submit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
 from sopengine.config import Settings
-from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent
+from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent, WebhookSubscription
+from sopengine.domain import webhooks as rules
 from sopengine.services import delivery
 from tests.helpers import Officials, action, bring_to, create_sop, ok, sign
 from tests.receiver import receiver
@@ -29,8 +31,6 @@ async def subscribe(
 def drain_until(
     factory: sessionmaker[Session], settings: Settings, done, timeout: float = 15
 ) -> None:
-    import time
-
     deadline = time.monotonic() + timeout
     with delivery.make_client(settings) as http:
         while not done():
@@ -250,8 +250,6 @@ async def test_deleted_subscription_gets_nothing_new(
 async def test_dns_rebinding_is_refused_at_connect(
     client, officials: Officials, session_factory, settings: Settings, db: Session, monkeypatch
 ) -> None:
-    from sopengine.domain import webhooks as rules
-
     strict = settings.model_copy(update={"webhook_allowed_hosts": ""})
     with receiver() as rx:
         port = rx.url.split(":")[2].split("/")[0]
@@ -280,8 +278,6 @@ async def test_a_poisonous_url_does_not_stop_the_worker(
             await subscribe(client, officials.admin, "http://127.0.0.1:9/ok", ["version.submitted"])
         )["id"]
         # A URL that passed the checks once but breaks the HTTP client (stored directly).
-        from sopengine.db.models import WebhookSubscription
-
         db.get(WebhookSubscription, bad_id).url = "http://127.0.0.1:9/a\u007fb"
         db.commit()
         await bring_to(client, officials, "in_review")

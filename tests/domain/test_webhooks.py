@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from standardwebhooks import Webhook
@@ -11,8 +12,6 @@ from sopengine.domain.webhooks import backoff_seconds, new_secret, sign, url_pro
 def test_signature_verifies_with_standardwebhooks() -> None:
     secret = new_secret()
     body = json.dumps({"type": "version.endorsed"}).encode()
-    import time
-
     ts = int(time.time())
     headers = {
         "webhook-id": "msg_1",

@@ -14,9 +14,8 @@ from lxml import etree
 
 from sopengine.export.docx import default_template, render
 from sopengine.export.view import LanguageNotAvailable
-from tests.export.conftest import part
 from tests.export.docs import HASH, make_doc
-from tests.export.xml import has_arabic, text, xpath
+from tests.export.xml import has_arabic, part, text, xpath
 
 
 def body(docx_bytes: bytes) -> etree._Element:

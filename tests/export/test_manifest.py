@@ -17,9 +17,8 @@ from sopengine.export.manifest import (
     manifest,
     read_manifest,
 )
-from tests.export.conftest import part
 from tests.export.docs import HASH, make_doc
-from tests.export.xml import NS, xpath
+from tests.export.xml import NS, part, xpath
 
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"

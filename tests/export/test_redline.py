@@ -14,9 +14,8 @@ from lxml import etree
 from sopengine.export.diffing import pair_list, word_diff
 from sopengine.export.manifest import body_text, read_manifest
 from sopengine.export.redline import render_redline, structured_diff
-from tests.export.conftest import REDLINE_AUTHOR, part
-from tests.export.docs import base_and_revision, content, make_doc
-from tests.export.xml import attr, deleted_text, text, xpath
+from tests.export.docs import REDLINE_AUTHOR, base_and_revision, content, make_doc
+from tests.export.xml import attr, deleted_text, part, text, xpath
 
 
 def document(data: bytes) -> etree._Element:
