@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, st
     made = run(["officials", "create", "--name", "First Admin", "--role", "admin"], cli_env)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
-    assert token.startswith("sope_") and len(token) > 40
+    assert re.fullmatch(r"sope_[A-Za-z0-9_-]{43}", token), made.stdout
 
     bad = run(["officials", "create", "--name", "X", "--role", "drafter"], cli_env)
     assert bad.returncode == 2 and "must belong to a ministry" in bad.stderr
