@@ -15,14 +15,13 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import PROJECT_ROOT, Settings
 from sopengine.db.session import make_engine
 from sopengine.main import create_app
+from tests.database import reset_postgres_schema, upgrade, upgrade_url
 from tests.helpers import Officials, make_officials
 
 TEST_DATABASE_URL = os.environ.get("SOPENGINE_TEST_DATABASE_URL")
@@ -31,20 +30,6 @@ TEST_DATABASE_URL = os.environ.get("SOPENGINE_TEST_DATABASE_URL")
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["configure_logging"] = False
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def reset_postgres_schema(engine: Engine, schema: str = "public") -> None:
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +56,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     if engine.dialect.name == "postgresql":
         reset_postgres_schema(engine)
     with engine.connect() as conn:
-        command.upgrade(alembic_config(conn), "head")
-        conn.commit()
+        upgrade(conn)
     yield engine
     engine.dispose()
 
@@ -136,22 +120,14 @@ def scratch_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
     """
     if engine.dialect.name != "postgresql":
         url = f"sqlite:///{tmp_path / 'scratch.db'}"
-        scratch = make_engine(Settings(database_url=url))
-        with scratch.connect() as conn:
-            command.upgrade(alembic_config(conn), "head")
-            conn.commit()
-        scratch.dispose()
+        upgrade_url(url)
         yield url
         return
     schema = f"scratch_{os.getpid()}"
     reset_postgres_schema(engine, schema)
     base = engine.url.render_as_string(hide_password=False)
     url = f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
-    scratch = make_engine(Settings(database_url=url))
-    with scratch.connect() as conn:
-        command.upgrade(alembic_config(conn), "head")
-        conn.commit()
-    scratch.dispose()
+    upgrade_url(url)
     try:
         yield url
     finally:

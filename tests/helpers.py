@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -255,3 +256,11 @@ def wait_until_healthy(
         assert server.poll() is None, f"the server exited with {server.returncode}"
         assert time.monotonic() < deadline, f"the server did not answer within {timeout} s"
         time.sleep(0.2)
+
+
+def free_port() -> int:
+    """A TCP port on the loopback address that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

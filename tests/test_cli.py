@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import wait_until_healthy
+from sopengine.config import Settings
+from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.domain.content import SopContent
+from sopengine.export.manifest import read_manifest
+from sopengine.services import officials, sops
+from tests.helpers import free_port, sop_body, wait_until_healthy
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -31,19 +37,13 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, str]) -> None:
     up = run(["db", "upgrade"], cli_env)
     assert up.returncode == 0, up.stderr
     made = run(["officials", "create", "--name", "First Admin", "--role", "admin"], cli_env)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
-    assert token.startswith("sope_") and len(token) > 40
+    assert re.fullmatch(r"sope_[A-Za-z0-9_-]{43}", token), made.stdout
 
     bad = run(["officials", "create", "--name", "X", "--role", "drafter"], cli_env)
     assert bad.returncode == 2 and "must belong to a ministry" in bad.stderr
@@ -93,8 +93,6 @@ def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
 
 
 def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str]) -> None:
-    import sqlite3
-
     assert run(["db", "upgrade"], cli_env).returncode == 0
     for name in ("A", "B", "C"):
         assert (
@@ -111,15 +109,7 @@ def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str])
 
 
 def test_export_command_writes_a_word_file(cli_env: dict[str, str], tmp_path: Path) -> None:
-    from sopengine.config import Settings
-    from sopengine.domain.content import SopContent
-    from sopengine.export.manifest import read_manifest
-    from sopengine.services import officials, sops
-    from tests.helpers import sop_body
-
     assert run(["db", "upgrade"], cli_env).returncode == 0
-    from sopengine.db.session import make_engine, make_sessionmaker
-
     engine = make_engine(Settings(database_url=cli_env["SOPENGINE_DATABASE_URL"]))
     with make_sessionmaker(engine).begin() as session:
         facilitator, _ = officials.create_official(

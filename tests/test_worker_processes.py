@@ -17,7 +17,7 @@ from sopengine.config import Settings
 from sopengine.db.models import WebhookAttempt, WebhookDelivery
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.services import delivery, officials, webhooks
-from tests.helpers import wait_until_healthy
+from tests.helpers import free_port, wait_until_healthy
 from tests.receiver import receiver
 
 EVENTS = 40
@@ -120,8 +120,6 @@ def test_two_workers_never_send_the_same_attempt_twice(scratch_url: str) -> None
 
 
 def test_serve_with_worker_delivers(scratch_url: str) -> None:
-    from tests.test_cli import free_port
-
     with receiver() as rx:
         fill_outbox(scratch_url, rx.url, events=3)
         port = free_port()

@@ -73,7 +73,7 @@ def compose(
     revisions: ooxml.Revisions | None = None,
 ) -> bytes:
     """The shared renderer: with ``old`` and ``revisions`` it writes a redline of ``new``."""
-    langs = ["en", "ar"] if lang == "bilingual" else [lang]
+    langs: list[str] = ["en", "ar"] if lang == "bilingual" else [lang]
     for lg in langs:
         new.require_language(lg)
         if old is not None:
@@ -88,9 +88,10 @@ def compose(
         if child is not sect_pr:
             body.remove(child)
 
-    text_width = int(
-        section.page_width.twips - section.left_margin.twips - section.right_margin.twips
-    )
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        raise ValueError("the template's last section sets no page width or side margins")
+    text_width = int(width.twips - left.twips - right.twips)
     latin_font, cs_font = _template_fonts(document)
     scratch = etree.SubElement(body, "scratch")
     writer = Writer(cs_font=cs_font, text_width=text_width, revisions=revisions, scratch=scratch)

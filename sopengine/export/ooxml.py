@@ -9,7 +9,7 @@ about SOPs; ``tests/export/test_ooxml.py`` checks the XML it produces.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Literal
@@ -175,7 +175,7 @@ class Revisions:
 
     author: str
     date: datetime
-    next_id: int = field(default=1)
+    next_id: int = 1
 
     def take_id(self) -> int:
         """An annotation id; bookmarks draw from the same counter so ids never collide."""

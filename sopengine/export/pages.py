@@ -17,8 +17,10 @@ from sopengine.export.labels import (
     STATES,
     THEMATIC_AREAS,
     WATERMARKS,
+    Localized,
     localized,
 )
+from sopengine.export.view import SopDocument
 from sopengine.export.writer import (
     CELL_STYLE,
     HEADER_CELL_STYLE,
@@ -52,6 +54,18 @@ def _cell(ctx: Ctx, value: Value, style: str = CELL_STYLE) -> list[etree._Elemen
 
 def _label(ctx: Ctx, key: str) -> Callable[[str], list[Span]]:
     return lambda lg: ctx.label(key, lg)
+
+
+def _texts(texts: Localized, *, bold: bool = False) -> Callable[[str], list[Span]]:
+    """Per-language spans of a text given in each language.
+
+    A factory rather than a lambda in the caller's loop, so each row keeps its own text.
+    """
+    return lambda lg: plain(texts[lg], bold=bold)
+
+
+def _ministry(doc: SopDocument, code: str) -> Callable[[str], list[Span]]:
+    return lambda lg: plain(doc.ministry_name(code, lg))
 
 
 def _grid(ctx: Ctx, weights: list[float], header: list[str], rows: list[list[Value]]) -> None:
@@ -129,7 +143,7 @@ def document_control(ctx: Ctx) -> None:
         rows.append(
             [
                 str(row.number),
-                lambda lg, s=row.state: plain(localized(STATES, s)[lg]),
+                _texts(localized(STATES, row.state)),
                 fmt_date(row.created_at.date()),
                 fmt_date(row.effective_date),
                 row.change_summary or "—",
@@ -162,7 +176,7 @@ def signoff(ctx: Ctx, number: int) -> None:
     table.row([_cell(ctx, _label(ctx, key), HEADER_CELL_STYLE) for key in header], header=True)
     for s in doc.signoffs:
         decision = DECISIONS.get(s.decision) or localized({}, s.decision or "")
-        decision_cell = _cell(ctx, lambda lg, d=decision: plain(d[lg], bold=True))
+        decision_cell = _cell(ctx, _texts(decision, bold=True))
         if s.meaning:
             # The recorded meaning is English; Arabic output states it in Arabic as well.
             for lg in ctx.langs:
@@ -177,7 +191,7 @@ def signoff(ctx: Ctx, number: int) -> None:
         signed = s.content_hash[:12] if s.decision and s.content_hash else None
         table.row(
             [
-                _cell(ctx, lambda lg, code=s.ministry: plain(doc.ministry_name(code, lg))),
+                _cell(ctx, _ministry(doc, s.ministry)),
                 _cell(ctx, s.official_name or "—"),
                 _cell(ctx, s.position or "—"),
                 decision_cell,
@@ -209,7 +223,7 @@ def _story_table(ctx: Ctx, cells: list[list[etree._Element]]) -> etree._Element:
 def header_story(ctx: Ctx, *, latin_font: str) -> list[etree._Element]:
     """Code, version and state on every page, and the watermark when not endorsed."""
     doc = ctx.new
-    paragraphs = []
+    paragraphs: list[etree._Element] = []
     for lg in ctx.langs:
         state = localized(STATES, doc.state)[lg]
         text = f"{doc.code} · {LABELS['version'][lg]} {doc.number} · {state}"
@@ -229,7 +243,7 @@ def header_story(ctx: Ctx, *, latin_font: str) -> list[etree._Element]:
 
 def footer_story(ctx: Ctx) -> list[etree._Element]:
     """Page X of Y (PAGE and NUMPAGES fields) in each language."""
-    paragraphs = []
+    paragraphs: list[etree._Element] = []
     for lg in ctx.langs:
         rtl = ctx.rtl(lg)
         style = ooxml.RunStyle(rtl=rtl)

@@ -124,7 +124,7 @@ def _bullets(ctx: Ctx, pair: Pair[Any], lang: str) -> list[Line]:
     items = (
         ctx.pairs(pair.old or [], pair.new or [])
         if pair.old is not pair.new
-        else same_pairs(pair.new)
+        else same_pairs(pair.new or [])
     )
     return [Line([Span(BULLET), *ctx.loc(p, lang)], p.change) for p in items]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
-from tests.helpers import Officials, sop_body
+from tests.helpers import Officials, create_sop, sop_body
 
 PROBLEM = "application/problem+json"
 
@@ -17,12 +18,23 @@ async def count_sops(client, officials: Officials) -> int:
     )
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b'{"code": "SOP-1",', b"\xff\xfe", b"[1, 2"])
-async def test_malformed_json_is_400(client, officials: Officials, raw: bytes) -> None:
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"{not json", "Expecting property name enclosed in double quotes"),
+        (b'{"code": "SOP-1",', "Expecting property name enclosed in double quotes"),
+        (b"\xff\xfe", "Expecting value"),
+        (b"[1, 2", "Expecting ',' delimiter"),
+    ],
+)
+async def test_malformed_json_is_400(client, officials: Officials, raw: bytes, why: str) -> None:
     headers = {**officials.facilitator.headers, "Content-Type": "application/json"}
     r = await client.post("/api/v1/sops", content=raw, headers=headers)
-    assert r.status_code in (400, 422), r.text
+    assert r.status_code == 400, r.text
     assert r.headers["content-type"] == PROBLEM
+    problem = r.json()
+    assert problem["type"] == "/problems/malformed-body"
+    assert problem["detail"] == f"the body is not valid JSON: {why}"
     assert await count_sops(client, officials) == 0
 
 
@@ -86,34 +98,53 @@ async def test_openapi_documents_problems_and_examples(client) -> None:
     assert (await client.get("/docs")).status_code == 200
 
 
+TOO_BIG = "Input should be less than or equal to 2147483647"
+
+
 @pytest.mark.parametrize(
-    ("method", "path", "body"),
+    ("method", "path", "body", "pointer", "detail"),
     [
-        ("get", "/api/v1/webhooks/99999999999999999999", None),
-        ("delete", "/api/v1/officials/99999999999999999999/tokens", None),
+        ("get", "/api/v1/webhooks/99999999999999999999", None, "path:webhook_id", TOO_BIG),
+        (
+            "delete",
+            "/api/v1/officials/99999999999999999999/tokens",
+            None,
+            "path:official_id",
+            TOO_BIG,
+        ),
         (
             "patch",
             "/api/v1/sops/SOP-RR-001/versions/1/comments/99999999999999999999",
             {"resolved": True},
+            "path:comment_id",
+            TOO_BIG,
         ),
         (
             "post",
             "/api/v1/sops/SOP-RR-001/versions/1/comments",
             {"anchor": "scope", "body": "x", "parent_id": 99999999999999999999},
+            "#/parent_id",
+            TOO_BIG,
         ),
         (
             "post",
             "/api/v1/sops/SOP-RR-001/versions/1/actions/apply",
             {"effective_date": "9999-06-01"},
+            "#/effective_date",
+            "Input should be less than or equal to 2999-12-31",
         ),
-        ("post", "/api/v1/webhooks", {"url": "http://[::1/", "event_types": ["review.due"]}),
+        (
+            "post",
+            "/api/v1/webhooks",
+            {"url": "http://[::1/", "event_types": ["review.due"]},
+            "#/url",
+            "not a valid URL: Invalid IPv6 URL",
+        ),
     ],
 )
-async def test_out_of_range_input_is_4xx_not_500(
-    client, officials: Officials, method: str, path: str, body
+async def test_out_of_range_input_is_422_not_500(
+    client, officials: Officials, method: str, path: str, body, pointer: str, detail: str
 ) -> None:
-    from tests.helpers import create_sop
-
     await create_sop(client, officials.facilitator)
     headers = (
         officials.admin.headers
@@ -121,13 +152,12 @@ async def test_out_of_range_input_is_4xx_not_500(
         else officials.facilitator.headers
     )
     r = await client.request(method.upper(), path, json=body, headers=headers)
-    assert 400 <= r.status_code < 500, r.text
+    assert r.status_code == 422, r.text
     assert r.headers["content-type"] == PROBLEM
+    assert r.json()["errors"] == [{"pointer": pointer, "detail": detail}]
 
 
 async def test_forged_cursor_is_400(client, officials: Officials) -> None:
-    import base64
-
     for raw in (b'{"after": true}', b'{"after": -1}', b'{"offset": 1e9}', b"[]"):
         cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
         r = await client.get(
@@ -137,8 +167,6 @@ async def test_forged_cursor_is_400(client, officials: Officials) -> None:
 
 
 async def test_version_lock_needs_a_valid_token_first(client, officials: Officials) -> None:
-    from tests.helpers import create_sop
-
     await create_sop(client, officials.facilitator)
     for code in ("SOP-RR-001", "SOP-NOPE"):
         r = await client.post(f"/api/v1/sops/{code}/versions/1/actions/submit")

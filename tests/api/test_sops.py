@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -8,6 +10,23 @@ from sopengine.db.models import SopVersion
 from tests.helpers import Officials, create_sop, loc, sample_content, sop_body
 
 SOPS = "/api/v1/sops"
+
+
+def text_pointers(value: Any, langs: list[str], at: str = "#") -> list[str]:
+    """A pointer for each of ``langs`` in every localized text under ``value``."""
+    if isinstance(value, dict) and set(value) == {"en", "ar"}:
+        return [f"{at}/{lang}" for lang in langs]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in text_pointers(v, langs, f"{at}/{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in text_pointers(v, langs, f"{at}/{i}")]
+    return []
+
+
+def every_text(langs: list[str]) -> list[str]:
+    """Pointers into the sample SOP's title and content: every text lacks or has extra ``langs``."""
+    body = sop_body()
+    return text_pointers({"title": body["title"], "content": body["content"]}, langs)
 
 
 async def test_create_from_explicit_content(client, officials: Officials) -> None:
@@ -70,25 +89,29 @@ async def test_who_may_create(client, officials: Officials, who: str, status: in
 
 
 @pytest.mark.parametrize(
-    ("change", "pointer"),
+    ("change", "pointers"),
     [
-        ({"code": "sop 1"}, "#/code"),
-        ({"thematic_area": "tourism"}, "#/thematic_area"),
-        ({"lead_ministry": "MOX"}, "#/lead_ministry"),
-        ({"languages": ["en", "fr"]}, "#/languages/1"),
-        ({"primary_language": "ar", "languages": ["en"]}, "#/primary_language"),
-        ({"title": {"en": "Only English"}}, "#/title/ar"),
-        ({"content": {**sample_content(), "purpose": {"en": "x"}}}, "#/content/purpose/ar"),
-        ({"content": {**sample_content(), "unknown": 1}}, "#/content/unknown"),
-        ({"content": {"scope": loc("a", "ب")}}, "#/content/purpose"),
+        ({"code": "sop 1"}, ["#/code"]),
+        ({"thematic_area": "tourism"}, ["#/thematic_area"]),
+        ({"lead_ministry": "MOX"}, ["#/lead_ministry"]),
+        # French is no language of the service, and every text then lacks it and has Arabic.
+        ({"languages": ["en", "fr"]}, ["#/languages/1", *every_text(["fr", "ar"])]),
+        (
+            {"primary_language": "ar", "languages": ["en"]},
+            ["#/primary_language", *every_text(["ar"])],
+        ),
+        ({"title": {"en": "Only English"}}, ["#/title/ar"]),
+        ({"content": {**sample_content(), "purpose": {"en": "x"}}}, ["#/content/purpose/ar"]),
+        ({"content": {**sample_content(), "unknown": 1}}, ["#/content/unknown"]),
+        ({"content": {"scope": loc("a", "ب")}}, ["#/content/purpose"]),
     ],
 )
-async def test_invalid_create_is_422_with_pointer(
-    client, officials: Officials, change, pointer
+async def test_invalid_create_is_422_with_pointers(
+    client, officials: Officials, change, pointers: list[str]
 ) -> None:
     r = await client.post(SOPS, json=sop_body(**change), headers=officials.facilitator.headers)
     assert r.status_code == 422, r.text
-    assert pointer in [e["pointer"] for e in r.json()["errors"]]
+    assert [e["pointer"] for e in r.json()["errors"]] == pointers
 
 
 async def test_get_sop_and_version(client, officials: Officials) -> None:

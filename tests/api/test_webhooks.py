@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
 from sopengine.config import Settings
-from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent
+from sopengine.db.models import SopVersion, WebhookDelivery, WebhookEvent, WebhookSubscription
 from sopengine.services import delivery, reminders, webhook_client
-from tests.helpers import Officials, action, bring_to, create_sop, ok, sign
+from tests.helpers import Officials, action, bring_to, create_sop, get_version, ok, sign
 from tests.receiver import receiver
 
 HOOKS = "/api/v1/webhooks"
@@ -29,8 +30,6 @@ async def subscribe(
 def drain_until(
     factory: sessionmaker[Session], settings: Settings, done, timeout: float = 15
 ) -> None:
-    import time
-
     deadline = time.monotonic() + timeout
     with webhook_client.make_client(settings) as http:
         while not done():
@@ -134,10 +133,11 @@ async def test_events_are_written_with_the_change_and_delivered_signed(
         )
         assert by_type["version.rejected"][0]["data"]["comment"] == "Time limit"
         submitted = by_type["version.submitted"][0]["data"]
-        assert (
-            submitted["sop_code"] == "SOP-RR-001"
-            and submitted["version"] == 1
-            and submitted["respond_by"]
+        version = await get_version(client, officials.facilitator)
+        assert (submitted["sop_code"], submitted["version"], submitted["respond_by"]) == (
+            "SOP-RR-001",
+            1,
+            version["respond_by"],
         )
 
         deliveries = await ok(
@@ -160,10 +160,13 @@ async def test_events_are_written_with_the_change_and_delivered_signed(
 async def test_fails_twice_then_one_success_after_backoff(
     client, officials: Officials, session_factory, settings: Settings, db: Session
 ) -> None:
-    with receiver(statuses=[500, 503]) as rx:
+    # Each answer takes 50 ms, so every attempt's latency has a floor that a unit slip would miss.
+    with receiver(statuses=[500, 503], delay=0.05) as rx:
         hook = await subscribe(client, officials.admin, rx.url, ["version.submitted"])
         await bring_to(client, officials, "in_review")
+        started = time.monotonic()
         drain_until(session_factory, settings, lambda: any(r.answered == 200 for r in rx.requests))
+        elapsed_ms = (time.monotonic() - started) * 1000
         assert [r.answered for r in rx.requests] == [500, 503, 200]
         assert len({r.headers["webhook-id"] for r in rx.requests}) == 1, "the webhook-id is stable"
         gaps = [b.at - a.at for a, b in zip(rx.requests, rx.requests[1:], strict=False)]
@@ -180,7 +183,7 @@ async def test_fails_twice_then_one_success_after_backoff(
             (False, 503),
             (True, 200),
         ]
-        assert all(a["latency_ms"] >= 0 for a in log["attempt_log"])
+        assert all(50 <= a["latency_ms"] <= elapsed_ms for a in log["attempt_log"]), log
 
 
 async def test_gives_up_after_max_attempts_then_redelivers(
@@ -278,8 +281,6 @@ async def test_a_poisonous_url_does_not_stop_the_worker(
             await subscribe(client, officials.admin, "http://127.0.0.1:9/ok", ["version.submitted"])
         )["id"]
         # A URL that passed the checks once but breaks the HTTP client (stored directly).
-        from sopengine.db.models import WebhookSubscription
-
         db.get(WebhookSubscription, bad_id).url = "http://127.0.0.1:9/a\u007fb"
         db.commit()
         await bring_to(client, officials, "in_review")

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import UTC, datetime
-
 import pytest
-from lxml import etree
 
 from sopengine.export.docx import render
 from sopengine.export.redline import render_redline
-from tests.export.docs import base_and_revision, make_doc
-
-REDLINE_AUTHOR = "ICMPD facilitator"
-REDLINE_DATE = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
-
-
-def part(docx_bytes: bytes, name: str) -> etree._Element:
-    """One XML part of a .docx, parsed."""
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-        return etree.fromstring(archive.read(name))
+from tests.export.docs import REDLINE_AUTHOR, REDLINE_DATE, base_and_revision, make_doc
 
 
 @pytest.fixture(scope="session")

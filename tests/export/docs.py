@@ -166,6 +166,11 @@ def make_doc(**overrides: Any) -> SopDocument:
     return SopDocument.build(**fields)
 
 
+REDLINE_AUTHOR = "ICMPD facilitator"
+REDLINE_DATE = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+"""Who and when the redline's tracked changes are attributed to."""
+
+
 def base_and_revision() -> tuple[SopDocument, SopDocument]:
     """Version 1 and a version 2 that rewords, adds and removes things."""
     old = make_doc(

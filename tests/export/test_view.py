@@ -12,6 +12,7 @@ from tests.export.docs import content, loc, make_doc
 
 
 def test_build_validates_content_and_fills_defaults() -> None:
+    before = datetime.now(UTC)
     doc = SopDocument.build(
         code="SOP-X-1",
         thematic_area="labour_migration",
@@ -38,7 +39,8 @@ def test_build_validates_content_and_fills_defaults() -> None:
     assert doc.signoffs == [SignoffView("MOLSA"), SignoffView("MOI")]
     assert doc.binding_ministries == ["MOLSA", "MOI"]
     assert doc.ministry_name("MOI", "ar") == "MOI"  # no names given: the code
-    assert doc.exported_at.tzinfo is not None
+    assert doc.exported_at.tzinfo is UTC
+    assert before <= doc.exported_at <= datetime.now(UTC)
 
 
 def test_build_orders_signoffs_lead_first_and_keeps_given_ones() -> None:

@@ -1,6 +1,9 @@
-"""XPath helpers for reading rendered WordprocessingML in tests."""
+"""Helpers for reading rendered WordprocessingML in tests: parts of a .docx and XPath."""
 
 from __future__ import annotations
+
+import io
+import zipfile
 
 from lxml import etree
 
@@ -9,6 +12,12 @@ NS = {
     "v": "urn:schemas-microsoft-com:vml",
 }
 W = NS["w"]
+
+
+def part(docx_bytes: bytes, name: str) -> etree._Element:
+    """One XML part of a .docx, parsed."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return etree.fromstring(archive.read(name))
 
 
 def xpath(element: etree._Element, path: str) -> list[etree._Element]:
