@@ -51,9 +51,12 @@ def _officials_create(args: argparse.Namespace) -> int:
     from sopengine.services import officials
 
     new = officials.NewOfficial(
-        name=args.name, roles=args.role, ministry=args.ministry,
-        position=args.position or "", email=args.email,
-    )  # fmt: skip
+        name=args.name,
+        roles=args.role,
+        ministry=args.ministry,
+        position=args.position or "",
+        email=args.email,
+    )
     with _transaction() as session:
         official, token = officials.create_official(session, None, new)
     # Printed only once committed: a token shown is a token that exists.
@@ -87,8 +90,10 @@ def _export(args: argparse.Namespace) -> int:
         else:
             number = args.version
         version = sops.get_version(session, args.code, number)
-        print(f"rendering {args.code} version {number} ({args.lang or 'primary language'})…",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"rendering {args.code} version {number} ({args.lang or 'primary language'})…",
+            file=sys.stderr,
+        )
         exported = exports.export_version(session, None, version, args.lang)
     out = Path(args.output or exported.filename)
     out.write_bytes(exported.data)

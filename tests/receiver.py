@@ -51,8 +51,14 @@ def receiver(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[
                 time.sleep(state.delay)
             status = state.next_status()
             with state.lock:
-                state.requests.append(Received({k.lower(): v for k, v in self.headers.items()}, body,
-                                               time.monotonic(), status))  # fmt: skip
+                state.requests.append(
+                    Received(
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        time.monotonic(),
+                        status,
+                    )
+                )
             self.send_response(status)
             self.send_header("content-length", "0")
             self.end_headers()

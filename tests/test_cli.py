@@ -116,11 +116,23 @@ def test_export_command_writes_a_word_file(cli_env: dict[str, str], tmp_path: Pa
             session, None, officials.NewOfficial("F", ["facilitator"])
         )
         body = sop_body()
-        text = sops.TextInput(title=body["title"], languages=body["languages"], primary_language="en",
-                              required_ministries=body["required_ministries"],
-                              content=SopContent.model_validate(body["content"]))  # fmt: skip
-        sops.create_sop(session, facilitator, sops.NewSop(code="SOP-RR-001", text=text,
-                                                          thematic_area="return_reintegration", lead_ministry="MOMD"))  # fmt: skip
+        text = sops.TextInput(
+            title=body["title"],
+            languages=body["languages"],
+            primary_language="en",
+            required_ministries=body["required_ministries"],
+            content=SopContent.model_validate(body["content"]),
+        )
+        sops.create_sop(
+            session,
+            facilitator,
+            sops.NewSop(
+                code="SOP-RR-001",
+                text=text,
+                thematic_area="return_reintegration",
+                lead_ministry="MOMD",
+            ),
+        )
     engine.dispose()
 
     out = tmp_path / "sop.docx"

@@ -34,15 +34,32 @@ def live_server(scratch_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     tmp = tmp_path
     env = {**os.environ, "SOPENGINE_DATABASE_URL": scratch_url}
     cli = [sys.executable, "-m", "sopengine.cli"]
-    made = subprocess.run([*cli, "officials", "create", "--name", "Admin", "--role", "admin"],
-                          env=env, check=True, capture_output=True, text=True)  # fmt: skip
+    made = subprocess.run(
+        [*cli, "officials", "create", "--name", "Admin", "--role", "admin"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     token = made.stdout.strip().splitlines()[-1]
     port = free_port()
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "2", "--no-upgrade", "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            *cli,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-upgrade",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, server)
@@ -74,9 +91,16 @@ async def test_five_simultaneous_approvals_endorse_exactly_once(live_server: Liv
 
         for round_ in range(ROUNDS):
             code = f"SOP-RACE-{round_:03d}"
-            body = {"code": code, "thematic_area": "whole_of_government", "lead_ministry": "MOP",
-                    "title": loc("Race", "سباق"), "languages": ["en", "ar"], "primary_language": "en",
-                    "required_ministries": list(MINISTRIES), "content": content}  # fmt: skip
+            body = {
+                "code": code,
+                "thematic_area": "whole_of_government",
+                "lead_ministry": "MOP",
+                "title": loc("Race", "سباق"),
+                "languages": ["en", "ar"],
+                "primary_language": "en",
+                "required_ministries": list(MINISTRIES),
+                "content": content,
+            }
             created = await client.post("/api/v1/sops", json=body, headers=facilitator)
             assert created.status_code == 201, created.text
             base = f"/api/v1/sops/{code}/versions/1"
@@ -84,11 +108,16 @@ async def test_five_simultaneous_approvals_endorse_exactly_once(live_server: Liv
             assert submitted.status_code == 200, submitted.text
             content_hash = submitted.json()["content_hash"]
 
-            answers = await asyncio.gather(*(
-                client.put(f"{base}/signoffs/{m}", headers=signatories[m],
-                           json={"decision": "approve", "content_hash": content_hash})
-                for m in MINISTRIES
-            ))  # fmt: skip
+            answers = await asyncio.gather(
+                *(
+                    client.put(
+                        f"{base}/signoffs/{m}",
+                        headers=signatories[m],
+                        json={"decision": "approve", "content_hash": content_hash},
+                    )
+                    for m in MINISTRIES
+                )
+            )
             assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
 
             version = (await client.get(base, headers=facilitator)).json()

@@ -43,9 +43,14 @@ def fill_outbox(url: str, hook_url: str, events: int = EVENTS) -> None:
 
 
 def worker_env(url: str) -> dict[str, str]:
-    return {**os.environ, "SOPENGINE_DATABASE_URL": url, "SOPENGINE_WEBHOOK_ALLOWED_HOSTS": "127.0.0.0/8",
-            "SOPENGINE_WEBHOOK_LEASE_SECONDS": "2", "SOPENGINE_WEBHOOK_BATCH_SIZE": "10",
-            "SOPENGINE_WORKER_INTERVAL_SECONDS": "0.2"}  # fmt: skip
+    return {
+        **os.environ,
+        "SOPENGINE_DATABASE_URL": url,
+        "SOPENGINE_WEBHOOK_ALLOWED_HOSTS": "127.0.0.0/8",
+        "SOPENGINE_WEBHOOK_LEASE_SECONDS": "2",
+        "SOPENGINE_WEBHOOK_BATCH_SIZE": "10",
+        "SOPENGINE_WORKER_INTERVAL_SECONDS": "0.2",
+    }
 
 
 def test_worker_killed_mid_batch_loses_nothing(scratch_url: str) -> None:
@@ -91,8 +96,12 @@ def test_worker_killed_mid_batch_loses_nothing(scratch_url: str) -> None:
 def test_two_workers_never_send_the_same_attempt_twice(scratch_url: str) -> None:
     with receiver(delay=0.05) as rx:
         fill_outbox(scratch_url, rx.url)
-        settings = Settings(database_url=scratch_url, webhook_allowed_hosts="127.0.0.0/8",
-                            webhook_batch_size=3, worker_interval_seconds=0.05)  # fmt: skip
+        settings = Settings(
+            database_url=scratch_url,
+            webhook_allowed_hosts="127.0.0.0/8",
+            webhook_batch_size=3,
+            worker_interval_seconds=0.05,
+        )
         engines = [make_engine(settings) for _ in range(2)]
         stop = threading.Event()
         threads = [
@@ -124,9 +133,21 @@ def test_serve_with_worker_delivers(scratch_url: str) -> None:
         fill_outbox(scratch_url, rx.url, events=3)
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "sopengine.cli", "serve", "--port", str(port), "--with-worker", "--log-level", "warning"],
-            env=worker_env(scratch_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "sopengine.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--with-worker",
+                "--log-level",
+                "warning",
+            ],
+            env=worker_env(scratch_url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             rx.wait_for(3, timeout=60)
             wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)

@@ -116,12 +116,14 @@ def _backfill(bind: sa.Connection) -> None:
     for sop_id, version_id, title, content in latest:
         title = json.loads(title) if isinstance(title, str) else title
         content = json.loads(content) if isinstance(content, str) else content
-        rows.append({
-            "sop_id": sop_id,
-            "version_id": version_id,
-            "title": "\n".join(_fold(v) for v in title.values()),
-            "body": "\n".join(_fold(s) for s in _strings(content)),
-        })  # fmt: skip
+        rows.append(
+            {
+                "sop_id": sop_id,
+                "version_id": version_id,
+                "title": "\n".join(_fold(v) for v in title.values()),
+                "body": "\n".join(_fold(s) for s in _strings(content)),
+            }
+        )
     if rows:
         op.bulk_insert(documents, rows)
 

@@ -44,13 +44,20 @@ def signoff_positions(version: SopVersion, signoffs: list[SignOff]) -> list[Sign
             p, version.respond_by if version.state == State.IN_REVIEW else None, today
         )
         if p is None:
-            out.append(SignoffOut(ministry=ministry, status=status.value))
+            out.append(SignoffOut(ministry=ministry, status=status))
             continue
-        out.append(SignoffOut(
-            ministry=ministry, status=status.value, decision=p.decision, comment=p.comment or None,
-            official=official_ref(p.official), decided_at=p.decided_at,
-            content_hash=p.content_hash, meaning=p.meaning,
-        ))  # fmt: skip
+        out.append(
+            SignoffOut(
+                ministry=ministry,
+                status=status,
+                decision=so.Decision(p.decision),
+                comment=p.comment or None,
+                official=official_ref(p.official),
+                decided_at=p.decided_at,
+                content_hash=p.content_hash,
+                meaning=p.meaning,
+            )
+        )
     return out
 
 

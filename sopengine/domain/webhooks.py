@@ -24,6 +24,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
 
+
 EVENT_TYPES: tuple[str, ...] = (
     "version.submitted",
     "signoff.requested",

@@ -8,6 +8,7 @@ tracked changes for whatever differs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sopengine.export.context import Column, Ctx, ItemRow
@@ -65,9 +66,7 @@ def render_list_section(ctx: Ctx, key: str) -> None:
     columns = LIST_SECTIONS[key]
     old, new = getattr(ctx.base.content, key), getattr(ctx.new.content, key)
     rows = [
-        ItemRow(
-            [ctx.per_lang(lambda lg, p=p, m=make: m(ctx, p, lg)) for _, make in columns], p.change
-        )
+        ItemRow([ctx.per_lang(partial(make, ctx, p)) for _, make in columns], p.change)
         for p in ctx.pairs(old, new, item_key(key))
     ]
     ctx.items([column for column, _ in columns], rows)

@@ -62,9 +62,14 @@ def add_comment(
     session.add(comment)
     session.flush()
     webhooks.emit_for_version(
-        session, "comment.created", version,
-        comment_id=comment.id, anchor=anchor, author=actor.name, parent_id=parent_id,
-    )  # fmt: skip
+        session,
+        "comment.created",
+        version,
+        comment_id=comment.id,
+        anchor=anchor,
+        author=actor.name,
+        parent_id=parent_id,
+    )
     audit.record(
         session,
         actor,

@@ -75,8 +75,17 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
         body = json.dumps(
             d.event.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
-        claimed.append(Claimed(d.id, d.message_id, d.subscription.url, d.subscription.secret,
-                               body.encode(), d.attempts, lease_until))  # fmt: skip
+        claimed.append(
+            Claimed(
+                d.id,
+                d.message_id,
+                d.subscription.url,
+                d.subscription.secret,
+                body.encode(),
+                d.attempts,
+                lease_until,
+            )
+        )
     session.flush()
     return claimed
 
@@ -88,14 +97,24 @@ def record(session: Session, settings: Settings, claimed: Claimed, outcome: Outc
         log.warning("delivery %s: outcome not recorded, lease lost", claimed.delivery_id)
         return
     now = utcnow()
-    session.add(WebhookAttempt(
-        delivery_id=delivery.id, attempted_at=now, success=outcome.success,
-        status_code=outcome.status_code, latency_ms=outcome.latency_ms, error=outcome.error,
-        worker=WORKER_ID,
-    ))  # fmt: skip
+    session.add(
+        WebhookAttempt(
+            delivery_id=delivery.id,
+            attempted_at=now,
+            success=outcome.success,
+            status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms,
+            error=outcome.error,
+            worker=WORKER_ID,
+        )
+    )
     delivery.lease_until = None
     if outcome.success:
-        delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, None
+        delivery.status, delivery.delivered_at, delivery.last_error = (
+            DeliveryStatus.DELIVERED,
+            now,
+            None,
+        )
     elif delivery.attempts >= settings.webhook_max_attempts:
         delivery.status, delivery.last_error = DeliveryStatus.FAILED, outcome.error
     else:

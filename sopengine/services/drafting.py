@@ -117,5 +117,3 @@ def apply_text(version: SopVersion, text: VersionText) -> None:
             VersionMinistry(ministry_code=c)
             for c in sorted(wanted - set(version.required_ministries))
         ]
-
-

@@ -126,17 +126,39 @@ def redline(
 
 
 def _register(
-    session: Session, actor: Official | None, version: SopVersion, kind: str, lang: str,
-    data: bytes, base_version: int | None = None,
-) -> None:  # fmt: skip
+    session: Session,
+    actor: Official | None,
+    version: SopVersion,
+    kind: str,
+    lang: str,
+    data: bytes,
+    base_version: int | None = None,
+) -> None:
     fingerprint = read_manifest(data)["text_fingerprint"]
-    session.add(ExportRecord(
-        version_id=version.id, kind=kind, language=lang, base_version=base_version,
-        text_fingerprint=fingerprint, content_hash=version.content_hash,
-        state=version.state, exported_at=utcnow(), exported_by_id=actor.id if actor else None,
-    ))  # fmt: skip
+    session.add(
+        ExportRecord(
+            version_id=version.id,
+            kind=kind,
+            language=lang,
+            base_version=base_version,
+            text_fingerprint=fingerprint,
+            content_hash=version.content_hash,
+            state=version.state,
+            exported_at=utcnow(),
+            exported_by_id=actor.id if actor else None,
+        )
+    )
     session.flush()
-    audit.record(session, actor, "version.exported", sop_code=version.sop.code,
-                 version_number=version.number,
-                 details={"kind": kind, "language": lang, "base_version": base_version,
-                          "text_fingerprint": fingerprint})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "version.exported",
+        sop_code=version.sop.code,
+        version_number=version.number,
+        details={
+            "kind": kind,
+            "language": lang,
+            "base_version": base_version,
+            "text_fingerprint": fingerprint,
+        },
+    )

@@ -21,11 +21,16 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
         select(SopVersion)
         .join(Sop, SopVersion.sop_id == Sop.id)
         .where(SopVersion.state == State.APPLIED, SopVersion.review_due <= horizon)
-        .where(~select(ReviewReminder.version_id).where(
-            ReviewReminder.version_id == SopVersion.id,
-            ReviewReminder.review_due == SopVersion.review_due).exists())
+        .where(
+            ~select(ReviewReminder.version_id)
+            .where(
+                ReviewReminder.version_id == SopVersion.id,
+                ReviewReminder.review_due == SopVersion.review_due,
+            )
+            .exists()
+        )
         .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
-    )  # fmt: skip
+    )
     # Another worker announcing the same version holds its row: leave it to that one.
     due = session.scalars(dialect_of(session).skip_locked(query, SopVersion)).all()
     for version in due:
@@ -34,6 +39,12 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
         session.flush()
         due_on = version.review_due.isoformat()
         webhooks.emit_for_version(session, "review.due", version, review_due=due_on)
-        audit.record(session, None, "review.due", sop_code=version.sop.code,
-                     version_number=version.number, details={"review_due": due_on})  # fmt: skip
+        audit.record(
+            session,
+            None,
+            "review.due",
+            sop_code=version.sop.code,
+            version_number=version.number,
+            details={"review_due": due_on},
+        )
     return len(due)

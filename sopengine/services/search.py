@@ -21,8 +21,11 @@ def refresh(session: Session, version: SopVersion) -> None:
     doc = search.document(version.title, SopContent.model_validate(version.content))
     row = session.get(SopSearchDocument, version.sop_id)
     if row is None:
-        session.add(SopSearchDocument(sop_id=version.sop_id, version_id=version.id,
-                                      title=doc.title, body=doc.body))  # fmt: skip
+        session.add(
+            SopSearchDocument(
+                sop_id=version.sop_id, version_id=version.id, title=doc.title, body=doc.body
+            )
+        )
     else:
         row.version_id, row.title, row.body = version.id, doc.title, doc.body
     session.flush()

@@ -90,7 +90,11 @@ def create_sop(session: Session, actor: Official, data: NewSop) -> SopVersion:
     session.add(sop)
     session.flush()
     version = SopVersion(
-        sop_id=sop.id, number=1, state=State.DRAFT, created_by_id=actor.id, change_summary="First draft"
+        sop_id=sop.id,
+        number=1,
+        state=State.DRAFT,
+        created_by_id=actor.id,
+        change_summary="First draft",
     )
     version.sop = sop
     apply_text(version, version_text)

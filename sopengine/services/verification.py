@@ -32,27 +32,40 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
     except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
         raise UnsupportedMediaType(f"the upload is not a readable .docx file: {exc}") from exc
     if "sop_code" not in claimed:
-        return {"recognized": False, "verdict": "not an sopengine export",
-                "detail": "the file carries no sopengine manifest"}  # fmt: skip
+        return {
+            "recognized": False,
+            "verdict": "not an sopengine export",
+            "detail": "the file carries no sopengine manifest",
+        }
 
     code, raw_number = claimed.get("sop_code", ""), claimed.get("version") or ""
     number = int(raw_number) if raw_number.isdigit() and len(raw_number) < 9 else 0
     result: dict[str, Any] = {
         "recognized": True,
         "claims": {
-            "sop_code": code, "version": number, "state": claimed.get("state"),
-            "content_hash": claimed.get("content_hash"), "exported_at": claimed.get("exported_at"),
-            "kind": claimed.get("kind"), "language": claimed.get("language"),
+            "sop_code": code,
+            "version": number,
+            "state": claimed.get("state"),
+            "content_hash": claimed.get("content_hash"),
+            "exported_at": claimed.get("exported_at"),
+            "kind": claimed.get("kind"),
+            "language": claimed.get("language"),
             "audit_head": claimed.get("audit_head"),
         },
-    }  # fmt: skip
+    }
     version = session.scalar(
-        select(SopVersion).join(Sop).where(Sop.code == code, SopVersion.number == number)
+        select(SopVersion)
+        .join(Sop)
+        .where(Sop.code == code, SopVersion.number == number)
         .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
-    )  # fmt: skip
+    )
     if version is None:
-        return {**result, "version_exists": False, "verdict": "unknown version",
-                "detail": f"the service has no version {number} of {code!r}"}  # fmt: skip
+        return {
+            **result,
+            "version_exists": False,
+            "verdict": "unknown version",
+            "detail": f"the service has no version {number} of {code!r}",
+        }
 
     hash_matches = claimed.get("content_hash") == version.content_hash
     registered = session.scalars(
@@ -63,10 +76,12 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
     text_intact = fingerprint == claimed.get("text_fingerprint") and registered is not None
     signoffs_match, differences = _compare_signoffs(session, version, claimed.get("signoffs", "[]"))
     verdict = (
-        "authentic" if hash_matches and text_intact and signoffs_match
-        else "altered" if not text_intact
+        "authentic"
+        if hash_matches and text_intact and signoffs_match
+        else "altered"
+        if not text_intact
         else "outdated"
-    )  # fmt: skip
+    )
     official = claimed.get("kind", "export") == "export"
     return {
         **result,
@@ -101,7 +116,9 @@ def _compare_signoffs(session: Session, version: SopVersion, raw: str) -> tuple[
         have = (p.decision, p.content_hash) if p else (None, None)
         says = (c.get("decision"), c.get("content_hash")) if c else ("(missing)", None)
         if have != says:
-            differences.append(f"{code}: the file says {says[0] or 'pending'}, "
-                               f"the service says {have[0] or 'pending'}")  # fmt: skip
+            differences.append(
+                f"{code}: the file says {says[0] or 'pending'}, "
+                f"the service says {have[0] or 'pending'}"
+            )
     differences += [f"{code}: not required to sign this version" for code in claimed]
     return not differences, differences

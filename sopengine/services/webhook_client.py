@@ -106,8 +106,13 @@ def send(
         "webhook-signature": rules.sign(secret, message_id, timestamp, body),
     }
     try:
-        response = client.post(url, content=body, headers=headers,
-                               timeout=settings.webhook_timeout_seconds, follow_redirects=False)  # fmt: skip
+        response = client.post(
+            url,
+            content=body,
+            headers=headers,
+            timeout=settings.webhook_timeout_seconds,
+            follow_redirects=False,
+        )
     except Exception as exc:  # a receiver's failure must never stop the worker
         return Outcome(False, None, _ms(started), f"{type(exc).__name__}: {exc}"[:1000])
     ok = 200 <= response.status_code < 300

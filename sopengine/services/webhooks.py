@@ -44,17 +44,25 @@ def emit(
     assert event_type in rules.EVENT_TYPES, event_type
     now = utcnow()
     event = WebhookEvent(
-        event_type=event_type, sop_code=sop_code, ministries=sorted(ministries), created_at=now,
+        event_type=event_type,
+        sop_code=sop_code,
+        ministries=sorted(ministries),
+        created_at=now,
         payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
-    )  # fmt: skip
+    )
     session.add(event)
     session.flush()
     for sub in session.scalars(select(WebhookSubscription).where(WebhookSubscription.active)):
         if event_type in sub.event_types and (sub.ministry_code in (None, *ministries)):
-            session.add(WebhookDelivery(
-                subscription_id=sub.id, event_id=event.id, message_id=f"msg_{uuid.uuid4().hex}",
-                next_attempt_at=now, created_at=now,
-            ))  # fmt: skip
+            session.add(
+                WebhookDelivery(
+                    subscription_id=sub.id,
+                    event_id=event.id,
+                    message_id=f"msg_{uuid.uuid4().hex}",
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
     session.flush()
     return event
 
@@ -73,8 +81,13 @@ def version_data(version: SopVersion, **extra: Any) -> dict[str, Any]:
 
 
 def emit_for_version(session: Session, event_type: str, version: SopVersion, **extra: Any) -> None:
-    emit(session, event_type, sop_code=version.sop.code, ministries=version.required_ministries,
-         data=version_data(version, **extra))  # fmt: skip
+    emit(
+        session,
+        event_type,
+        sop_code=version.sop.code,
+        ministries=version.required_ministries,
+        data=version_data(version, **extra),
+    )
 
 
 # --- subscriptions -------------------------------------------------------------------
@@ -108,14 +121,27 @@ def subscribe(
     if errors:
         raise ValidationFailed(errors)
     sub = WebhookSubscription(
-        url=data.url, event_types=sorted(set(data.event_types)), ministry_code=ministry,
-        secret=rules.new_secret(), created_by_id=actor.id, active=True, created_at=utcnow(),
-    )  # fmt: skip
+        url=data.url,
+        event_types=sorted(set(data.event_types)),
+        ministry_code=ministry,
+        secret=rules.new_secret(),
+        created_by_id=actor.id,
+        active=True,
+        created_at=utcnow(),
+    )
     session.add(sub)
     session.flush()
-    audit.record(session, actor, "webhook.created",
-                 details={"webhook_id": sub.id, "url": sub.url, "event_types": sub.event_types,
-                          "ministry": ministry})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "webhook.created",
+        details={
+            "webhook_id": sub.id,
+            "url": sub.url,
+            "event_types": sub.event_types,
+            "ministry": ministry,
+        },
+    )
     return sub
 
 
@@ -159,11 +185,15 @@ def unsubscribe(session: Session, actor: Official, sub_id: int) -> None:
 def deliveries(
     session: Session, sub: WebhookSubscription, limit: int = 100
 ) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
-    rows = list(session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id)
-        .order_by(WebhookDelivery.id.desc()).limit(limit)
-        .options(selectinload(WebhookDelivery.event))
-    ))  # fmt: skip
+    rows = list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.subscription_id == sub.id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+            .options(selectinload(WebhookDelivery.event))
+        )
+    )
     attempts: dict[int, list[WebhookAttempt]] = {d.id: [] for d in rows}
     for a in session.scalars(
         select(WebhookAttempt)
@@ -179,10 +209,11 @@ def redeliver(
 ) -> WebhookDelivery:
     """Queue a delivery again now, with the same webhook-id."""
     delivery = session.scalar(
-        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id,
-                                      WebhookDelivery.subscription_id == sub.id)
-        .options(selectinload(WebhookDelivery.event)).with_for_update()
-    )  # fmt: skip
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.subscription_id == sub.id)
+        .options(selectinload(WebhookDelivery.event))
+        .with_for_update()
+    )
     if delivery is None:
         raise NotFound(f"no delivery {delivery_id} for webhook {sub.id}")
     delivery.status, delivery.next_attempt_at, delivery.lease_until = (

@@ -65,12 +65,8 @@ class Effect:
     """Sets the version's fields; answers the audit event's details."""
     announce: Callable[[Firing], None]
     """Writes the outbox events."""
-    check_input: Callable[[ActionInput, date], list[FieldError]] = field(
-        default=_no_input_errors
-    )
-    look_up: Callable[[Session, SopVersion], dict[str, Any]] = field(
-        default=_nothing_to_look_up
-    )
+    check_input: Callable[[ActionInput, date], list[FieldError]] = field(default=_no_input_errors)
+    look_up: Callable[[Session, SopVersion], dict[str, Any]] = field(default=_nothing_to_look_up)
     """Facts the guards need that are read only when firing (under a lock)."""
 
 

@@ -205,7 +205,11 @@ async def test_redline_has_tracked_changes(client, officials: Officials) -> None
     assert "electronically" in xml
     assert read_manifest(data)["kind"] == "redline"
     files = {"file": ("redline.docx", data, DOCX)}
-    checked = await ok(client.post("/api/v1/exports/verify", files=files, headers=officials.reviewer["MOI"].headers))
+    checked = await ok(
+        client.post(
+            "/api/v1/exports/verify", files=files, headers=officials.reviewer["MOI"].headers
+        )
+    )
     assert checked["official_export"] is False and checked["text_intact"] is True
     assert "not a document to sign" in checked["detail"]
 
@@ -239,9 +243,7 @@ async def test_verify_authentic_altered_outdated_and_foreign(client, officials: 
     await ok(sign(client, officials, "MOI"))
     result = await check(data)
     assert result["verdict"] == "outdated" and result["signoffs_match"] is False
-    assert result["signoff_differences"] == [
-        "MOI: the file says pending, the service says approve"
-    ]
+    assert result["signoff_differences"] == ["MOI: the file says pending, the service says approve"]
 
     plain = io.BytesIO()
     Document().save(plain)

@@ -285,10 +285,19 @@ def test_ministries_fixture_is_complete() -> None:
     assert set(MINISTRIES) == FIVE
 
 
-async def test_an_older_endorsed_version_cannot_replace_a_newer_one_in_force(client, officials: Officials) -> None:
+async def test_an_older_endorsed_version_cannot_replace_a_newer_one_in_force(
+    client, officials: Officials
+) -> None:
     await bring_to(client, officials, "endorsed")
     drafter, fac = officials.drafter["MOMD"], officials.facilitator
-    await ok(client.post("/api/v1/sops/SOP-RR-001/versions", json={"change_summary": "v2"}, headers=drafter.headers), 201)
+    await ok(
+        client.post(
+            "/api/v1/sops/SOP-RR-001/versions",
+            json={"change_summary": "v2"},
+            headers=drafter.headers,
+        ),
+        201,
+    )
     await ok(action(client, drafter, "submit", number=2))
     for ministry in ("MFA", "MOI", "MOMD"):
         await ok(sign(client, officials, ministry, number=2))

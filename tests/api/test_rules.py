@@ -17,9 +17,7 @@ from tests.helpers import (
 SOPS = "/api/v1/sops"
 
 
-async def test_a_drafter_creates_only_sops_its_ministry_leads(
-    client, officials: Officials
-) -> None:
+async def test_a_drafter_creates_only_sops_its_ministry_leads(client, officials: Officials) -> None:
     moi = officials.drafter["MOI"]
     led_by_momd = await client.post(SOPS, json=sop_body(), headers=moi.headers)
     assert led_by_momd.status_code == 403

@@ -190,29 +190,57 @@ async def test_review_due_before(client, officials: Officials) -> None:
 def test_search_uses_the_index_on_5000_sops(db: Session) -> None:
     rows = 5000
     creator = None
-    db.execute(insert(Sop), [
-        {"code": f"SOP-BULK-{i:05d}", "thematic_area": "border_management", "lead_ministry_code": "MOI",
-         "created_by_id": creator}
-        for i in range(rows)
-    ])  # fmt: skip
+    db.execute(
+        insert(Sop),
+        [
+            {
+                "code": f"SOP-BULK-{i:05d}",
+                "thematic_area": "border_management",
+                "lead_ministry_code": "MOI",
+                "created_by_id": creator,
+            }
+            for i in range(rows)
+        ],
+    )
     ids = dict(db.execute(select(Sop.code, Sop.id).where(Sop.code.like("SOP-BULK-%"))).all())
     content = {"purpose": {"en": "p"}, "scope": {"en": "s"}}
-    db.execute(insert(SopVersion), [
-        {"sop_id": sop_id, "number": 1, "state": "draft", "title": {"en": code}, "languages": ["en"],
-         "primary_language": "en", "content": content, "content_hash": "0" * 64, "change_summary": ""}
-        for code, sop_id in ids.items()
-    ])  # fmt: skip
+    db.execute(
+        insert(SopVersion),
+        [
+            {
+                "sop_id": sop_id,
+                "number": 1,
+                "state": "draft",
+                "title": {"en": code},
+                "languages": ["en"],
+                "primary_language": "en",
+                "content": content,
+                "content_hash": "0" * 64,
+                "change_summary": "",
+            }
+            for code, sop_id in ids.items()
+        ],
+    )
     versions = dict(
         db.execute(
             select(SopVersion.sop_id, SopVersion.id).where(SopVersion.sop_id.in_(ids.values()))
         ).all()
     )
     words = ["border", "return", "labour", "asylum", "diaspora", "visa", "permit", "smuggling"]
-    db.execute(insert(SopSearchDocument), [
-        {"sop_id": sop_id, "version_id": versions[sop_id], "title": fold(f"procedure {i}"),
-         "body": fold(f"{words[i % len(words)]} coordination {'quarantine' if i == 4321 else ''} العودة")}
-        for i, sop_id in enumerate(ids.values())
-    ])  # fmt: skip
+    db.execute(
+        insert(SopSearchDocument),
+        [
+            {
+                "sop_id": sop_id,
+                "version_id": versions[sop_id],
+                "title": fold(f"procedure {i}"),
+                "body": fold(
+                    f"{words[i % len(words)]} coordination {'quarantine' if i == 4321 else ''} العودة"
+                ),
+            }
+            for i, sop_id in enumerate(ids.values())
+        ],
+    )
     dialect = db.get_bind().dialect.name
     if dialect == "postgresql":
         db.execute(text("ANALYZE sop_search_documents"))

@@ -28,9 +28,7 @@ def counted(connection: Connection) -> Iterator[list[str]]:
 def _big_content(steps: int) -> dict:
     content = sample_content()
     first = content["procedure"][0]
-    content["procedure"] += [
-        {**first, "id": f"S{n}", "steps": []} for n in range(3, steps + 3)
-    ]
+    content["procedure"] += [{**first, "id": f"S{n}", "steps": []} for n in range(3, steps + 3)]
     return content
 
 

@@ -14,8 +14,16 @@ from tests.helpers import Officials, action, bring_to, get_version
 
 STATES = ["draft", "in_review", "endorsed", "applied", "superseded", "withdrawn"]
 ACTIONS = ["submit", "recall", "apply", "withdraw"]
-ACTORS = ["facilitator", "admin", "drafter:MOMD", "drafter:MFA", "drafter:MOP", "reviewer:MOMD",
-          "signatory:MOMD", "signatory:MOI"]  # fmt: skip
+ACTORS = [
+    "facilitator",
+    "admin",
+    "drafter:MOMD",
+    "drafter:MFA",
+    "drafter:MOP",
+    "reviewer:MOMD",
+    "signatory:MOMD",
+    "signatory:MOI",
+]
 
 # Written out by hand from the design (not derived from the code under test).
 LEGAL = {
@@ -87,7 +95,10 @@ def test_the_smoke_cells_cover_each_outcome_of_each_action() -> None:
     for name in ACTIONS:
         cells = [(state, who) for state, action_name, who in SMOKE if action_name == name]
         outcomes = {
-            "illegal" if state not in LEGAL[name] else "allowed" if who in PERMITTED[name]
+            "illegal"
+            if state not in LEGAL[name]
+            else "allowed"
+            if who in PERMITTED[name]
             else "forbidden"
             for state, who in cells
         }

@@ -70,8 +70,7 @@ LEGAL = {
 }
 PERMITTED = {
     Action.EDIT: lambda who: who == "facilitator" or (who.startswith("drafter") and _bound(who)),
-    Action.SUBMIT: lambda who: who == "facilitator"
-    or (who.startswith("drafter") and _bound(who)),
+    Action.SUBMIT: lambda who: who == "facilitator" or (who.startswith("drafter") and _bound(who)),
     Action.RECALL: lambda who: who in ("facilitator", "drafter:bound"),
     Action.APPLY: lambda who: who in ("facilitator", "signatory:lead"),
     Action.WITHDRAW: lambda who: who in ("facilitator", "signatory:lead"),
@@ -137,9 +136,7 @@ def test_internal_triggers_are_nobodys_to_fire() -> None:
 def test_resolve_comment(state: str, is_author: bool) -> None:
     for who, actor in ACTORS.items():
         asked = replace(facts(state), author_id=actor.id if is_author else 999)
-        designed = (
-            is_author or who == "facilitator" or (who.startswith("drafter") and _bound(who))
-        )
+        designed = is_author or who == "facilitator" or (who.startswith("drafter") and _bound(who))
         assert permissions.may(Action.RESOLVE_COMMENT, actor, asked) == designed, who
         try:
             permissions.authorize(Action.RESOLVE_COMMENT, actor, asked)

@@ -74,7 +74,10 @@ def test_url_safety(url: str, allowed: str, expected: str | None) -> None:
         ("http://[2002:7f00:1::]/", internal("2002:7f00:1::", "2002:7f00:1::")),
         ("http://[64:ff9b::7f00:1]/", internal("64:ff9b::7f00:1", "64:ff9b::7f00:1")),
         ("http://[::ffff:127.0.0.1]/", internal("::ffff:127.0.0.1", "::ffff:7f00:1")),
-        ("http://[2001::ffff:80ff:fffe]/", internal("2001::ffff:80ff:fffe", "2001::ffff:80ff:fffe")),
+        (
+            "http://[2001::ffff:80ff:fffe]/",
+            internal("2001::ffff:80ff:fffe", "2001::ffff:80ff:fffe"),
+        ),
         ("http://[::1/", "not a valid URL: Invalid IPv6 URL"),
         ("http://h:99999/", "not a valid URL: Port out of range 0-65535"),
         ("http://x y/", CONTROL),

@@ -23,9 +23,11 @@ router = APIRouter(tags=["word export"])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _DOCX_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
-          "description": "The Word document"},
-}  # fmt: skip
+    200: {
+        "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The Word document",
+    },
+}
 
 LangQuery = Annotated[
     Literal["en", "ar", "bilingual"] | None,

@@ -26,7 +26,9 @@ Admin = Annotated[Official, allowed_to(Action.MANAGE_OFFICIALS)]
     responses=responses(Unauthorized, Forbidden, Conflict, ValidationFailed),
     summary="Create an official and its first API token (shown once)",
 )
-def create_official(body: OfficialIn, session: SessionDep, admin: Admin, once: Once) -> JSONResponse:
+def create_official(
+    body: OfficialIn, session: SessionDep, admin: Admin, once: Once
+) -> JSONResponse:
     new = officials.NewOfficial(
         name=body.name,
         roles=[r.value for r in body.roles],

@@ -110,7 +110,9 @@ def create_sop(
         template=template,
     )
     version = sops.create_sop(session, official, new)
-    return once.answer(201, version_out(session, version, official), created_version_headers(version))
+    return once.answer(
+        201, version_out(session, version, official), created_version_headers(version)
+    )
 
 
 @router.get(
@@ -148,10 +150,18 @@ def list_sops(
     position = decode_cursor(cursor)
     page = listing.list_sops(
         session,
-        listing.SopFilters(thematic_area=thematic_area, ministry=ministry, state=state,
-                        awaiting=awaiting, review_due_before=review_due_before, q=q),
-        after_id=position.after, offset=position.offset, limit=size,
-    )  # fmt: skip
+        listing.SopFilters(
+            thematic_area=thematic_area,
+            ministry=ministry,
+            state=state,
+            awaiting=awaiting,
+            review_due_before=review_due_before,
+            q=q,
+        ),
+        after_id=position.after,
+        offset=position.offset,
+        limit=size,
+    )
     if page.next_after is not None:
         next_cursor: str | None = encode_cursor(after=page.next_after)
     elif page.next_offset is not None:

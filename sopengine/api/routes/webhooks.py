@@ -23,21 +23,37 @@ router = APIRouter(tags=["webhooks"])
 
 
 def webhook_out(sub: WebhookSubscription) -> WebhookOut:
-    return WebhookOut(id=sub.id, url=sub.url, event_types=sub.event_types,
-                      ministry=sub.ministry_code, created_at=sub.created_at)  # fmt: skip
+    return WebhookOut(
+        id=sub.id,
+        url=sub.url,
+        event_types=sub.event_types,
+        ministry=sub.ministry_code,
+        created_at=sub.created_at,
+    )
 
 
 def delivery_out(d: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryOut:
     return DeliveryOut(
-        id=d.id, message_id=d.message_id, event_type=d.event.event_type, status=d.status,
-        attempts=d.attempts, next_attempt_at=d.next_attempt_at if d.status == DeliveryStatus.PENDING else None,
-        delivered_at=d.delivered_at, last_error=d.last_error, created_at=d.created_at,
+        id=d.id,
+        message_id=d.message_id,
+        event_type=d.event.event_type,
+        status=DeliveryStatus(d.status),
+        attempts=d.attempts,
+        next_attempt_at=d.next_attempt_at if d.status == DeliveryStatus.PENDING else None,
+        delivered_at=d.delivered_at,
+        last_error=d.last_error,
+        created_at=d.created_at,
         attempt_log=[
-            AttemptOut(attempted_at=a.attempted_at, success=a.success, status_code=a.status_code,
-                       latency_ms=a.latency_ms, error=a.error)
+            AttemptOut(
+                attempted_at=a.attempted_at,
+                success=a.success,
+                status_code=a.status_code,
+                latency_ms=a.latency_ms,
+                error=a.error,
+            )
             for a in attempts
         ],
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -115,4 +131,6 @@ def redeliver(
     once: Once,
 ) -> JSONResponse:
     sub = webhooks.get_subscription(session, official, webhook_id)
-    return once.answer(200, delivery_out(webhooks.redeliver(session, official, sub, delivery_id), []))
+    return once.answer(
+        200, delivery_out(webhooks.redeliver(session, official, sub, delivery_id), [])
+    )

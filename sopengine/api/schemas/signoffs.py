@@ -9,14 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sopengine.api.schemas.common import InBody
 from sopengine.api.schemas.officials import OfficialRef
+from sopengine.domain.signoff import Decision, Status
 
 
 class SignoffOut(BaseModel):
     """One required ministry's current position in this review round."""
 
     ministry: str
-    status: Literal["pending", "approved", "rejected", "overdue"]
-    decision: Literal["approve", "reject"] | None = None
+    status: Status
+    decision: Decision | None = None
     comment: str | None = None
     official: OfficialRef | None = None
     decided_at: datetime | None = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sopengine.api.schemas.common import InBody
 from sopengine.domain.content import MinistryCode
+from sopengine.domain.webhooks import DeliveryStatus
 
 
 class WebhookIn(InBody):
@@ -56,7 +57,7 @@ class DeliveryOut(BaseModel):
     id: int
     message_id: str = Field(description="The webhook-id header: the same on every retry")
     event_type: str
-    status: Literal["pending", "delivered", "failed", "cancelled"]
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
     delivered_at: datetime | None
