@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sopengine.config import PROJECT_ROOT, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.domain.roles import Role
 from sopengine.errors import SopError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -193,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--role",
         action="append",
         required=True,
-        choices=["drafter", "reviewer", "signatory", "facilitator", "admin"],
+        choices=[r.value for r in Role],
     )
     create.add_argument("--ministry", help="ministry code, e.g. MOI (not for facilitators/admins)")
     create.add_argument("--position")

@@ -20,9 +20,6 @@ class Official(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
-
 
 class ApiToken(Base):
     """An API token, kept only as the SHA-256 of its value; the value is shown once."""
