@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sopengine.config import PROJECT_ROOT, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
-from sopengine.domain.roles import Role
+from sopengine.domain.roles import Kind, Role
 from sopengine.errors import SopError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -49,25 +49,74 @@ def _transaction() -> Iterator[Session]:
 
 
 def _officials_create(args: argparse.Namespace) -> int:
-    from sopengine.services import officials
+    from sopengine.services import invitations, officials
 
+    settings = get_settings()
     new = officials.NewOfficial(
         name=args.name,
         roles=args.role,
         ministry=args.ministry,
         position=args.position or "",
         email=args.email,
+        kind=Kind(args.kind),
     )
     with _transaction() as session:
-        official, token = officials.create_official(session, None, new)
-    # Printed only once committed: a token shown is a token that exists.
+        official = officials.create_official(session, None, new)
+        if official.kind == Kind.SYSTEM:
+            secret = officials.token_for_system(session, None, official)
+        else:
+            secret = invitations.issue(session, settings, None, official).url
+    # Printed only once committed: a link or token shown is one that exists.
     ministry = f"; ministry: {official.ministry_code}" if official.ministry_code else ""
     print(
-        f"created official {official.id} ({official.name}; roles: {', '.join(official.roles)}{ministry})"
+        f"created {official.kind} {official.id} ({official.name}; "
+        f"roles: {', '.join(official.roles)}{ministry})"
     )
-    print("API token (shown once; store it now):")
-    print(token)
+    if official.kind == Kind.SYSTEM:
+        print("API token (shown once; store it now):")
+    else:
+        print(f"invitation link (one-time, valid {settings.invitation_hours} hours):")
+    print(secret)
     return 0
+
+
+def _officials_invite(args: argparse.Namespace) -> int:
+    from sopengine.services import invitations, officials
+
+    settings = get_settings()
+    with _transaction() as session:
+        person = officials.find_official(session, args.official)
+        issued = invitations.issue(session, settings, None, person)
+    print(f"invitation link for {person.name} (one-time, valid {settings.invitation_hours} hours):")
+    print(issued.url)
+    return 0
+
+
+def _officials_active(args: argparse.Namespace, active: bool) -> int:
+    from sopengine.services import officials
+
+    with _transaction() as session:
+        official = officials.find_official(session, args.official)
+        officials.set_active(session, None, official, active)
+    print(f"{official.name} is {'active' if active else 'deactivated; sessions and tokens ended'}")
+    return 0
+
+
+def _first_admin_invitation() -> None:
+    """Until an admin has chosen a password, every start prints a fresh link for one."""
+    from sopengine.services import invitations, officials
+
+    settings = get_settings()
+    with _transaction() as session:
+        admin = officials.admin_without_password(session)
+        if admin is None:
+            return
+        issued = invitations.issue(session, settings, None, admin)
+    print(
+        f"\nNo admin has signed in yet. {admin.name} chooses a password with this one-time link "
+        f"(valid {settings.invitation_hours} hours):\n\n    {issued.url}\n",
+        flush=True,
+    )
 
 
 def _officials_revoke(args: argparse.Namespace) -> int:
@@ -154,6 +203,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not args.no_upgrade:
         upgrade_database()
+        _first_admin_invitation()
     if args.with_worker:
         _start_worker_thread()
     uvicorn.run(
@@ -188,7 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     off = sub.add_parser("officials", help="manage officials").add_subparsers(
         dest="officials_command", required=True
     )
-    create = off.add_parser("create", help="create an official; prints its API token last")
+    create = off.add_parser(
+        "create",
+        help="create an official; prints a person's invitation link, or a system's API token, last",
+    )
     create.add_argument("--name", required=True)
     create.add_argument(
         "--role",
@@ -198,8 +251,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--ministry", help="ministry code, e.g. MOI (not for facilitators/admins)")
     create.add_argument("--position")
-    create.add_argument("--email")
+    create.add_argument("--email", help="a person signs in with it")
+    create.add_argument(
+        "--kind",
+        choices=[k.value for k in Kind],
+        default=Kind.PERSON.value,
+        help="person (default: invited to choose a password) or system (a ministry's system)",
+    )
     create.set_defaults(handler=_officials_create)
+    invite = off.add_parser(
+        "invite",
+        help="print a new invitation link (earlier ones stop working; a password is reset)",
+    )
+    invite.add_argument("official", help="the official's id, e-mail address or exact name")
+    invite.set_defaults(handler=_officials_invite)
+    for name, active in (("deactivate", False), ("activate", True)):
+        cmd = off.add_parser(
+            name,
+            help=f"{name} an official (deactivating ends its sessions and tokens)"
+            if not active
+            else "reactivate an official",
+        )
+        cmd.add_argument("official", help="the official's id, e-mail address or exact name")
+        cmd.set_defaults(handler=lambda a, active=active: _officials_active(a, active))
     revoke = off.add_parser("revoke", help="revoke every API token of an official")
     revoke.add_argument("--id", type=int, required=True, help="the official's id")
     revoke.set_defaults(handler=_officials_revoke)

@@ -67,6 +67,34 @@ class Settings(BaseSettings):
         default=30, ge=0, description="review.due is announced this many days before the date"
     )
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach the service; invitation links start with it, and "
+        "session cookies are Secure when it is https",
+    )
+    invitation_hours: int = Field(default=72, ge=1, le=24 * 30)
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 7)
+    signin_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins of one account that lock it for a while"
+    )
+    signin_lock_minutes: int = Field(default=15, ge=1)
+    signin_address_max_failures: int = Field(
+        default=30, ge=1, description="Failed sign-ins from one address before it must wait"
+    )
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
     @field_validator("database_url")
     @classmethod
     def _psycopg3_only(cls, value: str) -> str:

@@ -5,7 +5,7 @@ Services and the domain raise these; nothing outside ``api`` knows about HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -15,6 +15,10 @@ class SopError(Exception):
     status: int = 400
     slug: str = "bad-request"
     title: str = "Bad request"
+    headers: dict[str, str] | None = None
+    keep: Callable[[Any], None] | None = None
+    """What must be stored although the request fails (a failed sign-in, which the throttle
+    counts): run with the request's database session after its rollback, then committed."""
 
     def __init__(
         self, detail: str, *, status: int | None = None, title: str | None = None, **extensions: Any
@@ -60,6 +64,10 @@ class Forbidden(SopError):
     status, slug, title = 403, "forbidden", "Not allowed"
 
 
+class ReauthenticationFailed(Forbidden):
+    slug, title = "reauthentication-failed", "Your password is needed to sign"
+
+
 class NotFound(SopError):
     status, slug, title = 404, "not-found", "Not found"
 
@@ -82,6 +90,10 @@ class StaleContentHash(SopError):
 
 class PreconditionFailed(SopError):
     status, slug, title = 412, "precondition-failed", "The version changed since you read it"
+
+
+class Gone(SopError):
+    status, slug, title = 410, "gone", "No longer valid"
 
 
 class PayloadTooLarge(SopError):
@@ -117,3 +129,17 @@ def pointer(*parts: str | int) -> str:
     """A JSON pointer (RFC 6901) to a place in the request body."""
     escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
     return "#/" + "/".join(escaped)
+
+
+class TooManyRequests(SopError):
+    status, slug, title = 429, "too-many-requests", "Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+def keeping(error: SopError, keep: Callable[[Any], None]) -> SopError:
+    """The same error, with what must be stored although the request fails."""
+    error.keep = keep
+    return error

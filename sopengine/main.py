@@ -18,8 +18,10 @@ from sopengine.api.routes import (
     comments,
     exports,
     health,
+    me,
     ministries,
     officials,
+    session,
     signoffs,
     sops,
     templates,
@@ -64,6 +66,8 @@ def create_app(
 
     app.include_router(health.router)
     for module in (
+        session,
+        me,
         ministries,
         officials,
         templates,

@@ -22,7 +22,7 @@ from sopengine.config import PROJECT_ROOT, Settings
 from sopengine.db.session import make_engine
 from sopengine.main import create_app
 from tests.database import reset_postgres_schema, upgrade, upgrade_url
-from tests.helpers import Officials, make_officials
+from tests.helpers import FAST_ARGON2, Officials, make_officials
 
 TEST_DATABASE_URL = os.environ.get("SOPENGINE_TEST_DATABASE_URL")
 
@@ -47,6 +47,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         webhook_allowed_hosts="127.0.0.0/8",
         webhook_backoff_seconds=0.2,
         webhook_lease_seconds=2,
+        **FAST_ARGON2,
     )
 
 

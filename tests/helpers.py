@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from sopengine.db.models import Official
+from sopengine.domain.roles import Kind
 from sopengine.services import officials as officials_service
 
 MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")
@@ -37,8 +39,17 @@ class Officials:
     signatory: dict[str, Person] = field(default_factory=dict)
 
 
+PASSWORD = "blue river lantern 42"
+"""Every test person's password."""
+FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
+"""Cheap hashing parameters for the tests' settings (the real ones cost ~50 ms a check)."""
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(PASSWORD)
+
+
 def make_person(db: Session, name: str, roles: list[str], ministry: str | None = None) -> Person:
-    official, token = officials_service.create_official(
+    """A person who has accepted its invitation (password ``PASSWORD``) and issued itself a
+    token, the way a person's own token comes to be."""
+    official = officials_service.create_official(
         db,
         None,
         officials_service.NewOfficial(
@@ -46,9 +57,24 @@ def make_person(db: Session, name: str, roles: list[str], ministry: str | None =
             roles=roles,
             ministry=ministry,
             position=f"{roles[0].title()} ({ministry or 'ICMPD'})",
+            email=f"{name.lower().replace(' ', '.')}@sop.test",
         ),
     )
+    official.password_hash = PASSWORD_HASH
+    _, token = officials_service.issue_token(db, official, official)
     return Person(official, token)
+
+
+def make_system(db: Session, name: str, ministry: str, roles: list[str]) -> Person:
+    """A ministry's system with a token issued by an admin."""
+    official = officials_service.create_official(
+        db,
+        None,
+        officials_service.NewOfficial(
+            name=name, roles=roles, ministry=ministry, kind=Kind.SYSTEM, position="System"
+        ),
+    )
+    return Person(official, officials_service.token_for_system(db, None, official))
 
 
 def make_officials(db: Session) -> Officials:
@@ -191,7 +217,12 @@ async def sign(
     person = people.signatory[ministry]
     if content_hash is None:
         content_hash = (await get_version(client, person, code, number))["content_hash"]
-    body = {"decision": decision, "content_hash": content_hash, "comment": comment}
+    body = {
+        "decision": decision,
+        "content_hash": content_hash,
+        "comment": comment,
+        "password": PASSWORD,
+    }
     return await client.put(
         f"{version_url(code, number)}/signoffs/{ministry}", json=body, headers=person.headers
     )
@@ -264,3 +295,24 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def token_through_invitation(url: str, link: str, email: str, password: str = PASSWORD) -> str:
+    """A person's own API token, got as a person gets one: accept the invitation link,
+    sign in, and issue oneself a token with the session's CSRF token."""
+    with httpx.Client(base_url=url, timeout=60) as http:
+        accepted = http.post(
+            f"/api/v1/invitations/{link.rsplit('/', 1)[1]}/accept",
+            json={"password": password, "email": email},
+        )
+        assert accepted.status_code == 200, accepted.text
+        signed_in = http.post("/api/v1/session", json={"email": email, "password": password})
+        assert signed_in.status_code == 200, signed_in.text
+        issued = http.post(
+            "/api/v1/me/tokens",
+            json={"label": "tests"},
+            headers={"X-CSRF-Token": signed_in.json()["csrf_token"]},
+        )
+        assert issued.status_code == 201, issued.text
+        token: str = issued.json()["token"]
+        return token

@@ -16,8 +16,8 @@ from sopengine.config import Settings
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.domain.content import SopContent
 from sopengine.export.manifest import read_manifest
-from sopengine.services import officials, sops
-from tests.helpers import free_port, sop_body, wait_until_healthy
+from sopengine.services import drafting, officials, sops
+from tests.helpers import free_port, sop_body, token_through_invitation, wait_until_healthy
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -37,13 +37,43 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, str]) -> None:
+INVITE = r"http://127\.0\.0\.1:8000/invite/[A-Za-z0-9_-]{43}"
+
+
+def test_officials_create_prints_a_persons_link_and_a_systems_token_last(
+    cli_env: dict[str, str],
+) -> None:
     up = run(["db", "upgrade"], cli_env)
     assert up.returncode == 0, up.stderr
     made = run(["officials", "create", "--name", "First Admin", "--role", "admin"], cli_env)
     assert made.returncode == 0, made.stderr
-    token = made.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"sope_[A-Za-z0-9_-]{43}", token), made.stdout
+    first_link = made.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(INVITE, first_link), made.stdout
+    system = run(
+        [
+            "officials",
+            "create",
+            "--name",
+            "MOI system",
+            "--role",
+            "signatory",
+            "--ministry",
+            "MOI",
+            "--kind",
+            "system",
+        ],
+        cli_env,
+    )
+    assert system.returncode == 0, system.stderr
+    assert re.fullmatch(r"sope_[A-Za-z0-9_-]{43}", system.stdout.strip().splitlines()[-1])
+
+    again = run(["officials", "invite", "First Admin"], cli_env)
+    assert again.returncode == 0, again.stderr
+    second_link = again.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(INVITE, second_link) and second_link != first_link
+    off = run(["officials", "deactivate", "First Admin"], cli_env)
+    assert off.returncode == 0 and "deactivated" in off.stdout
+    assert run(["officials", "invite", "Nobody"], cli_env).returncode == 2
 
     bad = run(["officials", "create", "--name", "X", "--role", "drafter"], cli_env)
     assert bad.returncode == 2 and "must belong to a ministry" in bad.stderr
@@ -65,8 +95,45 @@ def test_db_upgrade_and_officials_create_prints_token_last(cli_env: dict[str, st
     assert ok.returncode == 0, ok.stderr
 
 
-def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
+def test_first_serve_prints_the_first_admins_link_which_signs_in(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     port = free_port()
+    log_path = tmp_path / "serve.log"
+    env = {**cli_env, "SOPENGINE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sopengine.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            health = wait_until_healthy(url, server, timeout=30)
+            assert health.json() == {"status": "ok", "database": "sqlite"}
+            assert httpx.get(f"{url}/docs", timeout=5).status_code == 200
+            assert httpx.get(f"{url}/api/v1/me", timeout=5).status_code == 401
+            link = re.search(rf"{url}/invite/[A-Za-z0-9_-]{{43}}", log_path.read_text())
+            assert link, log_path.read_text()
+            token = token_through_invitation(url, link.group(0), "admin@ministry.gov.iq")
+            me = httpx.get(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.json()["name"] == "Administrator" and me.json()["roles"] == ["admin"]
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    # Once an admin has a password, a restart prints no link.
+    again = run(["db", "upgrade"], env)
+    assert again.returncode == 0
     server = subprocess.Popen(
         [
             sys.executable,
@@ -78,18 +145,17 @@ def test_serve_answers_healthz_and_docs(cli_env: dict[str, str]) -> None:
             "--log-level",
             "warning",
         ],
-        env=cli_env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
-        health = wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
-        assert health.json() == {"status": "ok", "database": "sqlite"}
-        assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
-        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/me", timeout=5).status_code == 401
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        output, _ = server.communicate(timeout=15)
+    assert "/invite/" not in output
 
 
 def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str]) -> None:
@@ -99,7 +165,8 @@ def test_audit_verify_command_exits_nonzero_when_broken(cli_env: dict[str, str])
             run(["officials", "create", "--name", name, "--role", "admin"], cli_env).returncode == 0
         )
     good = run(["audit", "verify"], cli_env)
-    assert good.returncode == 0 and "3 events" in good.stdout
+    # Each admin: created and invited.
+    assert good.returncode == 0 and "6 events" in good.stdout
 
     path = cli_env["SOPENGINE_DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
@@ -112,11 +179,11 @@ def test_export_command_writes_a_word_file(cli_env: dict[str, str], tmp_path: Pa
     assert run(["db", "upgrade"], cli_env).returncode == 0
     engine = make_engine(Settings(database_url=cli_env["SOPENGINE_DATABASE_URL"]))
     with make_sessionmaker(engine).begin() as session:
-        facilitator, _ = officials.create_official(
+        facilitator = officials.create_official(
             session, None, officials.NewOfficial("F", ["facilitator"])
         )
         body = sop_body()
-        text = sops.TextInput(
+        text = drafting.TextInput(
             title=body["title"],
             languages=body["languages"],
             primary_language="en",

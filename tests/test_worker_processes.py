@@ -29,9 +29,7 @@ def fill_outbox(url: str, hook_url: str, events: int = EVENTS) -> None:
     engine = make_engine(settings)
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
-        admin, _ = officials.create_official(
-            session, None, officials.NewOfficial("Admin", ["admin"])
-        )
+        admin = officials.create_official(session, None, officials.NewOfficial("Admin", ["admin"]))
         webhooks.subscribe(
             session, settings, admin, webhooks.NewSubscription(hook_url, ["review.due"])
         )

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from sopengine.config import Settings
-from sopengine.db.models import Official, Sop, SopVersion
+from sopengine.db.models import Official, Sop, SopVersion, WebSession
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
-from sopengine.errors import Unauthorized
-from sopengine.services import officials, sops
+from sopengine.errors import SopError, Unauthorized
+from sopengine.services import officials, signin, sops
 
 
 def get_settings(request: Request) -> Settings:
@@ -33,8 +34,11 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        if isinstance(exc, SopError) and exc.keep is not None:
+            exc.keep(session)
+            session.commit()
         raise
     finally:
         session.close()
@@ -43,19 +47,62 @@ def get_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
-_bearer = HTTPBearer(auto_error=False, description="An official's API token")
+_bearer = HTTPBearer(auto_error=False, description="An API token (ministries' systems, scripts)")
+_cookie = APIKeyCookie(
+    name=signin.SESSION_COOKIE,
+    auto_error=False,
+    description="A signed-in person's session (POST /api/v1/session); state-changing "
+    f"requests also send the session's CSRF token in {signin.CSRF_HEADER}",
+)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def current_official(
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, and how it proved it: an API token, or a person's session."""
+
+    official: Official
+    web_session: WebSession | None = None
+    address: str = ""
+
+    @property
+    def by_session(self) -> bool:
+        return self.web_session is not None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def current_caller(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Official:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    return officials.authenticate(
-        session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> Caller:
+    """A bearer token wins; else the session cookie (with its CSRF token on state changes)."""
+    address = client_address(request)
+    if credentials is not None and credentials.credentials:
+        official = officials.authenticate(
+            session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
+        )
+        return Caller(official, address=address)
+    if cookie:
+        person, web = signin.authenticate(session, settings, cookie)
+        if request.method not in _SAFE_METHODS:
+            signin.check_csrf(web, request.headers.get(signin.CSRF_HEADER))
+        return Caller(person, web, address)
+    raise Unauthorized(
+        "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'"
     )
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def current_official(caller: CurrentCaller) -> Official:
+    return caller.official
 
 
 CurrentOfficial = Annotated[Official, Depends(current_official)]

@@ -35,7 +35,8 @@ _BY_STATUS: dict[int, type[SopError]] = {404: NotFound, 413: PayloadTooLarge}
 
 def problem_response(error: SopError, request: Request | None = None) -> JSONResponse:
     instance = request.url.path if request is not None else None
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    headers.update(error.headers or {})
     return JSONResponse(
         error.to_problem(instance),
         status_code=error.status,

@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 from sopengine.api import etag as etags
 from sopengine.api.schemas.comments import CommentOut
 from sopengine.api.schemas.officials import OfficialRef
-from sopengine.api.schemas.signoffs import SignoffOut, SignoffRecord
+from sopengine.api.schemas.signoffs import SignaturePreview, SignoffOut, SignoffRecord
 from sopengine.api.schemas.versions import VersionOut
 from sopengine.db.base import utcnow
 from sopengine.db.models import Comment, Official, SignOff, SopVersion
 from sopengine.domain import permissions
 from sopengine.domain import signoff as so
+from sopengine.domain.permissions import Action
+from sopengine.domain.roles import Kind
 from sopengine.domain.workflow import State
 from sopengine.services import comments, facts
 from sopengine.services import signoffs as signoff_service
@@ -56,6 +58,8 @@ def signoff_positions(version: SopVersion, signoffs: list[SignOff]) -> list[Sign
                 decided_at=p.decided_at,
                 content_hash=p.content_hash,
                 meaning=p.meaning,
+                meaning_ar=p.meaning_ar or None,
+                method=so.Method(p.method),
             )
         )
     return out
@@ -74,6 +78,8 @@ def signoff_records(version: SopVersion, signoffs: list[SignOff]) -> list[Signof
             content_hash=s.content_hash,
             review_round=s.review_round,
             meaning=s.meaning,
+            meaning_ar=s.meaning_ar,
+            method=so.Method(s.method),
             counts=id(s) in counting,
         )
         for s in signoffs
@@ -89,6 +95,7 @@ def version_out(
     """The version as the caller sees it; sign-offs already loaded by the request are reused."""
     if signoffs is None:
         signoffs = signoff_service.load_signoffs(session, version)
+    actions = permissions.available_actions(official, facts.of_version(version, signoffs))
     return VersionOut(
         sop_code=version.sop.code,
         number=version.number,
@@ -104,9 +111,8 @@ def version_out(
         open_comments=[
             comment_out(c) for c in comments.list_comments(session, version, open_only=True)
         ],
-        available_actions=permissions.available_actions(
-            official, facts.of_version(version, signoffs)
-        ),
+        signature=signature_preview(session, version, official, actions),
+        available_actions=actions,
         review_round=version.review_round,
         submitted_at=version.submitted_at,
         respond_by=version.respond_by,
@@ -117,6 +123,19 @@ def version_out(
         created_at=version.created_at,
         updated_at=version.updated_at,
         etag=etags.etag(version),
+    )
+
+
+def signature_preview(
+    session: Session, version: SopVersion, official: Official, actions: list[str]
+) -> SignaturePreview | None:
+    if Action.SIGNOFF not in actions or official.ministry_code is None:
+        return None
+    return SignaturePreview(
+        ministry=official.ministry_code,
+        content_hash=version.content_hash,
+        meaning=signoff_service.meanings(session, official.ministry_code),
+        needs_password=official.kind == Kind.PERSON,
     )
 
 

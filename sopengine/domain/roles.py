@@ -36,3 +36,10 @@ def role_ministry_problem(roles: Collection[str], ministry: str | None) -> str |
     if has_central_role and ministry is not None:
         return "facilitators and admins belong to no ministry"
     return None
+
+
+class Kind(StrEnum):
+    PERSON = "person"
+    """Signs in with a password; its tokens are its own, issued after signing in."""
+    SYSTEM = "system"
+    """A ministry's system: API tokens issued by an admin, never a password."""

@@ -67,9 +67,23 @@ def status_of(position: SignOffLike | None, respond_by: date | None, today: date
     return Status.PENDING
 
 
+class Method(StrEnum):
+    """How a signer proved who it was when it signed."""
+
+    PASSWORD = "password"
+    """A person, re-authenticated with its password at that moment."""
+    TOKEN = "token"
+    """A ministry's system, with its API token."""
+
+
 def signature_meaning(decision: str, ministry_name: str) -> str:
     verb = "Approved" if decision == Decision.APPROVE else "Rejected"
     return f"{verb} on behalf of the {ministry_name}"
+
+
+def signature_meaning_ar(decision: str, ministry_name_ar: str) -> str:
+    verb = "تمت الموافقة" if decision == Decision.APPROVE else "تم الرفض"
+    return f"{verb} نيابةً عن {ministry_name_ar}"
 
 
 def add_working_days(start: date, days: int, weekend: Collection[int] = IRAQI_WEEKEND) -> date:

@@ -76,6 +76,10 @@ LABELS: Final[dict[str, Localized]] = {
     "hash_signed": _l("Hash signed", "البصمة الموقَّعة"),
     "pending": _l("pending", "قيد الانتظار"),
     "content_hash": _l("Content hash (SHA-256)", "بصمة المحتوى (SHA-256)"),
+    "signed_by_password": _l(
+        "Signed in person, password re-entered", "وُقِّع شخصياً بعد إعادة إدخال كلمة المرور"
+    ),
+    "signed_by_token": _l("Signed by the ministry's system", "وُقِّع عبر نظام الوزارة"),
     "signoff_intro": _l(
         "Each ministry signs the exact text identified by the content hash below. "
         "A sign-off given on another hash does not count.",

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from lxml import etree
 
+from sopengine.domain.signoff import signature_meaning_ar
 from sopengine.export import ooxml
 from sopengine.export.context import Ctx
 from sopengine.export.diffing import Pair
@@ -20,7 +21,7 @@ from sopengine.export.labels import (
     Localized,
     localized,
 )
-from sopengine.export.view import SopDocument
+from sopengine.export.view import SignoffView, SopDocument
 from sopengine.export.writer import (
     CELL_STYLE,
     HEADER_CELL_STYLE,
@@ -178,21 +179,24 @@ def signoff(ctx: Ctx, number: int) -> None:
         decision = DECISIONS.get(s.decision) or localized({}, s.decision or "")
         decision_cell = _cell(ctx, _texts(decision, bold=True))
         if s.meaning:
-            # The recorded meaning is English; Arabic output states it in Arabic as well.
             for lg in ctx.langs:
-                text = (
-                    s.meaning
-                    if lg == "en"
-                    else _meaning_ar(s.decision, doc.ministry_name(s.ministry, "ar"))
-                )
+                text = s.meaning if lg == "en" else _meaning_ar(doc, s)
                 decision_cell.append(
                     ctx.w.p(Line(plain(text, italic=True)), style=CELL_STYLE, rtl=is_rtl_text(text))
+                )
+        official_cell = _cell(ctx, s.official_name or "—")
+        if s.method:
+            # Who signed: a person who gave its password again, or the ministry's system.
+            for lg in ctx.langs:
+                text = LABELS[f"signed_by_{s.method}"][lg]
+                official_cell.append(
+                    ctx.w.p(Line(plain(text, italic=True)), style=CELL_STYLE, rtl=ctx.rtl(lg))
                 )
         signed = s.content_hash[:12] if s.decision and s.content_hash else None
         table.row(
             [
                 _cell(ctx, _ministry(doc, s.ministry)),
-                _cell(ctx, s.official_name or "—"),
+                official_cell,
                 _cell(ctx, s.position or "—"),
                 decision_cell,
                 _cell(ctx, fmt_time(s.decided_at)),
@@ -207,9 +211,11 @@ def signoff(ctx: Ctx, number: int) -> None:
         ctx.w.add(ctx.w.p(text, rtl=ctx.rtl(lg), style="Meta"))
 
 
-def _meaning_ar(decision: str | None, ministry_ar: str) -> str:
-    verb = "تمت الموافقة" if decision == "approve" else "تم الرفض"
-    return f"{verb} نيابةً عن {ministry_ar}"
+def _meaning_ar(doc: SopDocument, s: SignoffView) -> str:
+    """As recorded; sign-offs made before the Arabic meaning was kept get it stated now."""
+    return s.meaning_ar or signature_meaning_ar(
+        s.decision or "", doc.ministry_name(s.ministry, "ar")
+    )
 
 
 def _story_table(ctx: Ctx, cells: list[list[etree._Element]]) -> etree._Element:

@@ -55,6 +55,9 @@ class SignoffView:
     decided_at: datetime | None = None
     content_hash: str | None = None
     meaning: str | None = None
+    meaning_ar: str | None = None
+    method: str | None = None
+    """password (a person, re-authenticated) or token (a ministry's system)."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def document_for(session: Session, version: SopVersion) -> SopDocument:
             decided_at=p.decided_at,
             content_hash=p.content_hash,
             meaning=p.meaning,
+            meaning_ar=p.meaning_ar or None,
+            method=p.method,
         )
         for code, p in facts.positions(version, load_signoffs(session, version)).items()
     ]

@@ -1,4 +1,4 @@
-"""Officials and their API tokens."""
+"""Officials (people and ministries' systems), their API tokens, and their active flag."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Ministry, Official
-from sopengine.domain.roles import Role, role_ministry_problem
+from sopengine.db.repositories import sessions
+from sopengine.domain.roles import Kind, Role, role_ministry_problem
 from sopengine.errors import (
     Conflict,
     FieldError,
+    Forbidden,
     NotFound,
     Unauthorized,
     ValidationFailed,
@@ -37,12 +39,11 @@ class NewOfficial:
     ministry: str | None = None
     position: str = ""
     email: str | None = None
+    kind: Kind = Kind.PERSON
 
 
-def create_official(
-    session: Session, actor: Official | None, data: NewOfficial
-) -> tuple[Official, str]:
-    """Create an official with a first API token; the token's value is returned only here."""
+def create_official(session: Session, actor: Official | None, data: NewOfficial) -> Official:
+    """Create a person (who is then invited) or a ministry's system (which is given a token)."""
     roles = list(dict.fromkeys(data.roles))
     unknown = [r for r in roles if r not in Role.__members__.values()]
     errors = [FieldError(pointer("roles"), f"unknown role {r!r}") for r in unknown]
@@ -51,9 +52,11 @@ def create_official(
     problem = role_ministry_problem(roles, data.ministry)
     if problem:
         errors.append(FieldError(pointer("roles"), problem))
+    if data.kind == Kind.SYSTEM and data.ministry is None:
+        errors.append(FieldError(pointer("ministry"), "a system belongs to a ministry"))
     if errors:
         raise ValidationFailed(errors)
-    email = data.email.strip().lower() if data.email else None
+    email = normalized_email(data.email)
     if email and session.scalar(select(Official.id).where(Official.email == email)) is not None:
         raise Conflict(f"an official with email {email} already exists")
 
@@ -64,10 +67,10 @@ def create_official(
         ministry_code=data.ministry,
         roles=roles,
         active=True,
+        kind=data.kind,
     )
     session.add(official)
     session.flush()
-    token = issue_token(session, official)
     audit.record(
         session,
         actor,
@@ -75,18 +78,16 @@ def create_official(
         details={
             "official_id": official.id,
             "name": official.name,
+            "kind": official.kind,
             "roles": roles,
             "ministry": data.ministry,
         },
     )
-    return official, token
+    return official
 
 
-def issue_token(session: Session, official: Official) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(official_id=official.id, token_hash=hash_token(token), prefix=token[:12]))
-    session.flush()
-    return token
+def normalized_email(email: str | None) -> str | None:
+    return email.strip().lower() if email else None
 
 
 def get_official(session: Session, official_id: int) -> Official:
@@ -96,9 +97,111 @@ def get_official(session: Session, official_id: int) -> Official:
     return official
 
 
-def new_token(session: Session, actor: Official | None, official: Official) -> str:
-    token = issue_token(session, official)
-    audit.record(session, actor, "token.issued", details={"official_id": official.id})
+def find_official(session: Session, ref: str) -> Official:
+    """By id, e-mail address or exact name (for the command line)."""
+    query = select(Official)
+    if ref.isdigit():
+        query = query.where(Official.id == int(ref))
+    elif "@" in ref:
+        query = query.where(Official.email == normalized_email(ref))
+    else:
+        query = query.where(Official.name == ref.strip())
+    found = session.scalars(query.limit(2)).all()
+    if len(found) != 1:
+        raise NotFound(
+            f"no official {ref!r}"
+            if not found
+            else f"several officials are named {ref!r}; use the id"
+        )
+    return found[0]
+
+
+def admin_without_password(session: Session) -> Official | None:
+    """While no admin can sign in: the first admin (made now on an empty database)."""
+    admins = [
+        o
+        for o in session.scalars(
+            select(Official)
+            .where(Official.kind == Kind.PERSON, Official.active)
+            .order_by(Official.id)
+        )
+        if Role.ADMIN in o.roles
+    ]
+    if any(a.password_hash is not None for a in admins):
+        return None
+    if admins:
+        return admins[0]
+    if session.scalar(select(Official.id).limit(1)) is not None:
+        return None
+    return create_official(session, None, NewOfficial(name="Administrator", roles=[Role.ADMIN]))
+
+
+def issue_token(
+    session: Session, official: Official, issued_by: Official | None, label: str = ""
+) -> tuple[ApiToken, str]:
+    """A new token; its value is answered only here and stored only as a hash."""
+    value = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        official_id=official.id,
+        token_hash=hash_token(value),
+        prefix=value[:12],
+        label=label.strip(),
+        issued_by_id=issued_by.id if issued_by else None,
+        created_at=utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    return token, value
+
+
+def token_for_system(session: Session, actor: Official | None, system: Official) -> str:
+    """An admin's token for a ministry's system. A person's tokens are that person's own."""
+    if system.kind != Kind.SYSTEM:
+        raise Forbidden(
+            "an admin issues tokens only for ministries' systems; a person issues its own "
+            "tokens after signing in"
+        )
+    token, value = issue_token(session, system, actor)
+    audit.record(
+        session, actor, "token.issued", details={"official_id": system.id, "token_id": token.id}
+    )
+    return value
+
+
+def own_token(session: Session, person: Official, label: str) -> tuple[ApiToken, str]:
+    token, value = issue_token(session, person, person, label)
+    audit.record(
+        session,
+        person,
+        "token.issued",
+        details={"official_id": person.id, "token_id": token.id, "label": token.label},
+    )
+    return token, value
+
+
+def own_tokens(session: Session, person: Official) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.official_id == person.id).order_by(ApiToken.id)
+        )
+    )
+
+
+def revoke_own_token(session: Session, person: Official, token_id: int) -> ApiToken:
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.official_id == person.id)
+    )
+    if token is None:
+        raise NotFound(f"you have no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            person,
+            "token.revoked",
+            details={"official_id": person.id, "token_id": token.id},
+        )
     return token
 
 
@@ -115,6 +218,30 @@ def revoke_tokens(session: Session, actor: Official | None, official: Official) 
         session, actor, "token.revoked", details={"official_id": official.id, "tokens": len(tokens)}
     )
     return len(tokens)
+
+
+def set_active(
+    session: Session, actor: Official | None, official: Official, active: bool
+) -> Official:
+    """Deactivating ends the official's sessions and tokens at once; reactivating restores
+    neither (the person signs in again, a system is given a new token)."""
+    if actor is not None and official.id == actor.id and not active:
+        raise Conflict("an admin cannot deactivate itself")
+    if official.active == active:
+        return official
+    official.active = active
+    ended = 0
+    if not active:
+        ended = sessions.end_all(session, official.id)
+        revoke_tokens(session, actor, official)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "official.activated" if active else "official.deactivated",
+        details={"official_id": official.id, "sessions_ended": ended},
+    )
+    return official
 
 
 def authenticate(session: Session, token: str, touch_after: timedelta) -> Official:

@@ -13,8 +13,9 @@ from sopengine.db.models import Ministry, Official, SignOff, SopVersion
 from sopengine.domain import permissions
 from sopengine.domain import signoff as so
 from sopengine.domain.permissions import Action
+from sopengine.domain.roles import Kind
 from sopengine.errors import FieldError, NotFound, StaleContentHash, ValidationFailed, pointer
-from sopengine.services import audit, facts, webhooks
+from sopengine.services import audit, facts, signin, webhooks
 from sopengine.services.workflow import fire_internal
 
 
@@ -37,6 +38,20 @@ class SignOffInput:
     decision: str
     content_hash: str
     comment: str = ""
+    password: str | None = None
+    """A person's password, asked again at the moment of signing; systems send none."""
+
+
+def meanings(session: Session, ministry: str) -> dict[str, dict[str, str]]:
+    """What approving or rejecting for the ministry means, in English and Arabic."""
+    names = session.execute(
+        select(Ministry.name_en, Ministry.name_ar).where(Ministry.code == ministry)
+    ).first()
+    name_en, name_ar = names if names is not None else (ministry, ministry)
+    return {
+        d.value: {"en": so.signature_meaning(d, name_en), "ar": so.signature_meaning_ar(d, name_ar)}
+        for d in so.Decision
+    }
 
 
 def record_signoff(
@@ -46,6 +61,7 @@ def record_signoff(
     version: SopVersion,
     ministry: str,
     data: SignOffInput,
+    address: str = "",
 ) -> list[SignOff]:
     """Append a ministry's decision; the last required approval endorses the version.
 
@@ -54,6 +70,11 @@ def record_signoff(
     if ministry not in version.required_ministries:
         raise NotFound(f"{ministry} is not among the ministries required to sign this version")
     permissions.authorize(Action.SIGNOFF, actor, facts.of_version(version, ministry=ministry))
+    if actor.kind == Kind.SYSTEM:
+        method = so.Method.TOKEN
+    else:
+        signin.reauthenticate(session, settings, actor, data.password, address)
+        method = so.Method.PASSWORD
     if data.content_hash != version.content_hash:
         raise StaleContentHash(
             "the content hash you sent is not this version's current text; read it again "
@@ -63,7 +84,7 @@ def record_signoff(
     if data.decision == so.Decision.REJECT and not comment:
         raise ValidationFailed([FieldError(pointer("comment"), "a rejection needs reasons")])
 
-    name = session.scalar(select(Ministry.name_en).where(Ministry.code == ministry)) or ministry
+    meaning = meanings(session, ministry)[data.decision]
     signoff = SignOff(
         version_id=version.id,
         ministry_code=ministry,
@@ -72,7 +93,9 @@ def record_signoff(
         comment=comment,
         content_hash=data.content_hash,
         review_round=version.review_round,
-        meaning=so.signature_meaning(data.decision, name),
+        meaning=meaning["en"],
+        meaning_ar=meaning["ar"],
+        method=method,
         decided_at=utcnow(),
     )
     signoff.official = actor
@@ -89,6 +112,7 @@ def record_signoff(
             "decision": data.decision,
             "content_hash": data.content_hash,
             "review_round": version.review_round,
+            "method": method,
         },
     )
     webhooks.emit_for_version(

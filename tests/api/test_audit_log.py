@@ -50,7 +50,8 @@ async def test_each_change_adds_one_linked_event(client, officials: Officials, d
         headers=officials.admin.headers,
     )
     assert r.status_code == 201
-    assert events(db)[-1].action == "official.created"
+    # A person is created and invited: two changes, two events.
+    assert [e.action for e in events(db)[-2:]] == ["official.created", "invitation.issued"]
     assert audit.verify(db).ok
 
 

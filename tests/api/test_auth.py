@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken
 from sopengine.services.officials import hash_token
-from tests.helpers import Officials
+from tests.helpers import Officials, make_system
 
 
 async def test_no_token_is_401_problem(client) -> None:
@@ -18,7 +18,9 @@ async def test_no_token_is_401_problem(client) -> None:
     assert r.headers["www-authenticate"] == "Bearer"
     body = r.json()
     assert body["status"] == 401 and body["type"] == "/problems/unauthorized"
-    assert body["detail"] == "send an API token as 'Authorization: Bearer <token>'"
+    assert body["detail"] == (
+        "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'"
+    )
 
 
 async def test_bad_token_and_bad_scheme_are_401(client, officials: Officials) -> None:
@@ -72,8 +74,10 @@ async def test_me(client, officials: Officials) -> None:
         "id": officials.signatory["MOI"].official.id,
         "name": "Signatory MOI",
         "position": "Signatory (MOI)",
+        "email": "signatory.moi@sop.test",
         "ministry": "MOI",
         "roles": ["signatory"],
+        "kind": "person",
     }
 
 
@@ -86,8 +90,9 @@ async def test_ministries_are_seeded_in_both_languages(client, officials: Offici
     assert by_code["MOMD"]["ar"] == "وزارة الهجرة والمهجرين"
 
 
-async def test_admin_revokes_and_reissues_tokens(client, officials: Officials) -> None:
-    person = officials.drafter["MOP"]
+async def test_admin_revokes_and_reissues_tokens(client, officials: Officials, db: Session) -> None:
+    person = make_system(db, "MOP planning system", "MOP", ["drafter"])
+    db.commit()
     url = f"/api/v1/officials/{person.official.id}/tokens"
     assert (await client.delete(url, headers=officials.facilitator.headers)).status_code == 403
     r = await client.delete(url, headers=officials.admin.headers)
@@ -107,7 +112,8 @@ async def test_admin_revokes_and_reissues_tokens(client, officials: Officials) -
 async def test_reissuing_a_token_is_idempotent_with_a_key(
     client, officials: Officials, db: Session
 ) -> None:
-    person = officials.reviewer["MOP"]
+    person = make_system(db, "MOP planning system", "MOP", ["reviewer"])
+    db.commit()
     url = f"/api/v1/officials/{person.official.id}/tokens"
     headers = {**officials.admin.headers, "Idempotency-Key": "reissue-1"}
     first = await client.post(url, headers=headers)

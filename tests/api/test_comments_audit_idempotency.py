@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from sopengine.db.models import AuditEvent, Official, SignOff, Sop
 from tests.helpers import (
+    PASSWORD,
     Officials,
     action,
     bring_to,
@@ -139,7 +140,7 @@ async def test_audit_verify_names_an_edited_row(client, officials: Officials, db
 async def test_idempotent_retry_acts_once(client, officials: Officials, db: Session) -> None:
     await bring_to(client, officials, "in_review")
     version = await get_version(client, officials.signatory["MOI"])
-    body = {"decision": "approve", "content_hash": version["content_hash"]}
+    body = {"decision": "approve", "content_hash": version["content_hash"], "password": PASSWORD}
     headers = {**officials.signatory["MOI"].headers, "Idempotency-Key": "moi-approval-1"}
     first = await client.put(version_url() + "/signoffs/MOI", json=body, headers=headers)
     second = await client.put(version_url() + "/signoffs/MOI", json=body, headers=headers)

@@ -13,7 +13,7 @@ NEW = {
 }
 
 
-async def test_admin_creates_official_whose_token_works(client, officials: Officials) -> None:
+async def test_admin_creates_a_person_with_an_invitation(client, officials: Officials) -> None:
     r = await client.post("/api/v1/officials", json=NEW, headers=officials.admin.headers)
     assert r.status_code == 201, r.text
     body = r.json()
@@ -21,9 +21,22 @@ async def test_admin_creates_official_whose_token_works(client, officials: Offic
         body["email"] == "l.hassan@moi.gov.iq"
         and body["ministry"] == "MOI"
         and body["roles"] == ["signatory"]
+        and body["kind"] == "person"
     )
+    assert body["token"] is None, "an admin never obtains a credential that acts as a person"
+    assert body["invitation_url"].startswith("http://127.0.0.1:8000/invite/")
+
+
+async def test_admin_creates_a_system_whose_token_works(client, officials: Officials) -> None:
+    system = {"name": "MOI case-management system", "ministry": "MOI", "roles": ["signatory"]}
+    r = await client.post(
+        "/api/v1/officials", json={**system, "kind": "system"}, headers=officials.admin.headers
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["kind"] == "system" and body["invitation_url"] is None
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
-    assert me.json()["id"] == body["id"]
+    assert me.json()["id"] == body["id"] and me.json()["kind"] == "system"
 
 
 @pytest.mark.parametrize("who", ["facilitator", "drafter", "reviewer", "signatory"])

@@ -1,3 +1,5 @@
+"""Officials, managed by admins: people (invited) and ministries' systems (given tokens)."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -5,18 +7,41 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from sopengine.api.deps import CurrentOfficial, RowId, SessionDep, allowed_to
+from sopengine.api.deps import RowId, SessionDep, SettingsDep, allowed_to
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
-from sopengine.api.schemas.officials import MeOut, OfficialCreated, OfficialIn, RevokedOut, TokenOut
+from sopengine.api.schemas.officials import (
+    InvitationOut,
+    OfficialCreated,
+    OfficialIn,
+    OfficialOut,
+    OfficialPatch,
+    RevokedOut,
+    TokenOut,
+)
 from sopengine.db.models import Official
 from sopengine.domain.permissions import Action
+from sopengine.domain.roles import Kind
 from sopengine.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
-from sopengine.services import officials
+from sopengine.services import invitations, officials
 
 router = APIRouter(tags=["officials"])
 
 Admin = Annotated[Official, allowed_to(Action.MANAGE_OFFICIALS)]
+
+
+def official_out(o: Official) -> OfficialOut:
+    return OfficialOut(
+        id=o.id,
+        name=o.name,
+        position=o.position,
+        email=o.email,
+        ministry=o.ministry_code,
+        roles=o.roles,
+        kind=Kind(o.kind),
+        active=o.active,
+        created_at=o.created_at,
+    )
 
 
 @router.post(
@@ -24,10 +49,11 @@ Admin = Annotated[Official, allowed_to(Action.MANAGE_OFFICIALS)]
     status_code=status.HTTP_201_CREATED,
     response_model=OfficialCreated,
     responses=responses(Unauthorized, Forbidden, Conflict, ValidationFailed),
-    summary="Create an official and its first API token (shown once)",
+    summary="Create a person (answers an invitation link) or a ministry's system (answers a "
+    "token, shown once)",
 )
 def create_official(
-    body: OfficialIn, session: SessionDep, admin: Admin, once: Once
+    body: OfficialIn, session: SessionDep, settings: SettingsDep, admin: Admin, once: Once
 ) -> JSONResponse:
     new = officials.NewOfficial(
         name=body.name,
@@ -35,31 +61,50 @@ def create_official(
         ministry=body.ministry,
         position=body.position,
         email=body.email,
+        kind=body.kind,
     )
-    official, token = officials.create_official(session, admin, new)
-    created = OfficialCreated(
-        id=official.id,
-        name=official.name,
-        position=official.position,
-        email=official.email,
-        ministry=official.ministry_code,
-        roles=official.roles,
-        active=official.active,
-        created_at=official.created_at,
-        token=token,
-    )
+    official = officials.create_official(session, admin, new)
+    created = OfficialCreated(**official_out(official).model_dump())
+    if official.kind == Kind.SYSTEM:
+        created.token = officials.token_for_system(session, admin, official)
+    else:
+        invited = invitations.issue(session, settings, admin, official)
+        created.invitation_url, created.invitation_expires_at = invited.url, invited.expires_at
     return once.answer(201, created)
 
 
-@router.get("/me", response_model=MeOut, responses=responses(Unauthorized))
-def me(official: CurrentOfficial) -> MeOut:
-    return MeOut(
-        id=official.id,
-        name=official.name,
-        position=official.position,
-        ministry=official.ministry_code,
-        roles=official.roles,
+@router.post(
+    "/officials/{official_id}/invitation",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InvitationOut,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict),
+    summary="Issue a new invitation link (earlier links stop working; an existing password "
+    "is cleared and the person is signed out everywhere)",
+)
+def invite(
+    official_id: RowId, session: SessionDep, settings: SettingsDep, admin: Admin, once: Once
+) -> JSONResponse:
+    person = officials.get_official(session, official_id)
+    issued = invitations.issue(session, settings, admin, person)
+    return once.answer(
+        201,
+        InvitationOut(
+            official_id=person.id, invitation_url=issued.url, expires_at=issued.expires_at
+        ),
     )
+
+
+@router.patch(
+    "/officials/{official_id}",
+    response_model=OfficialOut,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed),
+    summary="Deactivate (ends every session and token at once) or reactivate an official",
+)
+def patch_official(
+    official_id: RowId, body: OfficialPatch, session: SessionDep, admin: Admin
+) -> OfficialOut:
+    official = officials.get_official(session, official_id)
+    return official_out(officials.set_active(session, admin, official, body.active))
 
 
 @router.post(
@@ -67,11 +112,12 @@ def me(official: CurrentOfficial) -> MeOut:
     status_code=status.HTTP_201_CREATED,
     response_model=TokenOut,
     responses=responses(Unauthorized, Forbidden, NotFound),
-    summary="Issue another API token for an official (shown once)",
+    summary="Issue another API token for a ministry's system (shown once); people issue their "
+    "own tokens",
 )
 def issue_token(official_id: RowId, session: SessionDep, admin: Admin, once: Once) -> JSONResponse:
     official = officials.get_official(session, official_id)
-    token = officials.new_token(session, admin, official)
+    token = officials.token_for_system(session, admin, official)
     return once.answer(201, TokenOut(official_id=official.id, token=token))
 
 

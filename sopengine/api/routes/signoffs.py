@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from sopengine.api.deps import (
-    CurrentOfficial,
+    CurrentCaller,
     CurrentVersion,
     SessionDep,
     SettingsDep,
@@ -44,14 +44,20 @@ def sign(
     version: VersionForUpdate,
     session: SessionDep,
     settings: SettingsDep,
-    official: CurrentOfficial,
+    caller: CurrentCaller,
     once: Once,
     ministry: MinistryCode = Path(),
 ) -> JSONResponse:
     decision = signoffs.SignOffInput(
-        decision=body.decision, content_hash=body.content_hash, comment=body.comment
+        decision=body.decision,
+        content_hash=body.content_hash,
+        comment=body.comment,
+        password=body.password,
     )
-    recorded = signoffs.record_signoff(session, settings, official, version, ministry, decision)
+    recorded = signoffs.record_signoff(
+        session, settings, caller.official, version, ministry, decision, caller.address
+    )
+    official = caller.official
     return once.answer(
         200, version_out(session, version, official, recorded), version_headers(version)
     )

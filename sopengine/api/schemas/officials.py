@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sopengine.api.schemas.common import InBody
 from sopengine.domain.content import MinistryCode
-from sopengine.domain.roles import Role
+from sopengine.domain.roles import Kind, Role
 
 
 class OfficialIn(InBody):
@@ -21,6 +21,11 @@ class OfficialIn(InBody):
     ) = None
     ministry: MinistryCode | None = None
     roles: Annotated[list[Role], Field(min_length=1, max_length=5)]
+    kind: Kind = Field(
+        default=Kind.PERSON,
+        description="person (invited to choose a password) or system (a ministry's system, "
+        "given an API token)",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -45,14 +50,30 @@ class OfficialOut(BaseModel):
     email: str | None
     ministry: str | None
     roles: list[str]
+    kind: Kind
     active: bool
     created_at: datetime
 
 
 class OfficialCreated(OfficialOut):
-    token: str = Field(
-        description="The API token; shown only in this answer, stored only as a hash"
+    token: str | None = Field(
+        default=None,
+        description="A system's API token; shown only in this answer, stored only as a hash",
     )
+    invitation_url: str | None = Field(
+        default=None, description="A person's one-time link to choose a password"
+    )
+    invitation_expires_at: datetime | None = None
+
+
+class OfficialPatch(InBody):
+    active: bool = Field(description="false ends the official's sessions and tokens at once")
+
+
+class InvitationOut(BaseModel):
+    official_id: int
+    invitation_url: str = Field(description="One-time link; earlier links stop working")
+    expires_at: datetime
 
 
 class TokenOut(BaseModel):
@@ -63,14 +84,6 @@ class TokenOut(BaseModel):
 class RevokedOut(BaseModel):
     official_id: int
     revoked: int
-
-
-class MeOut(BaseModel):
-    id: int
-    name: str
-    position: str
-    ministry: str | None
-    roles: list[str]
 
 
 class OfficialRef(BaseModel):

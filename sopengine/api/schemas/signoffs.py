@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.me import Password
 from sopengine.api.schemas.officials import OfficialRef
-from sopengine.domain.signoff import Decision, Status
+from sopengine.domain.signoff import Decision, Method, Status
 
 
 class SignoffOut(BaseModel):
@@ -23,6 +24,11 @@ class SignoffOut(BaseModel):
     decided_at: datetime | None = None
     content_hash: str | None = None
     meaning: str | None = None
+    meaning_ar: str | None = None
+    method: Method | None = Field(
+        default=None,
+        description="password: a person re-authenticated when signing; token: a ministry's system",
+    )
 
 
 class SignoffRecord(BaseModel):
@@ -35,6 +41,8 @@ class SignoffRecord(BaseModel):
     content_hash: str
     review_round: int
     meaning: str
+    meaning_ar: str
+    method: Method
     counts: bool = Field(description="Whether this is the ministry's decision that counts now")
 
 
@@ -42,6 +50,10 @@ class SignoffIn(InBody):
     decision: Literal["approve", "reject"]
     content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+    password: Password | None = Field(
+        default=None,
+        description="A person signs with its password again (a ministry's system sends none)",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -52,3 +64,14 @@ class SignoffIn(InBody):
             ]
         },
     )
+
+
+class SignaturePreview(BaseModel):
+    """What the caller would sign now, shown before it signs."""
+
+    ministry: str
+    content_hash: str
+    meaning: dict[str, dict[str, str]] = Field(
+        description='Per decision, in English and Arabic: {"approve": {"en": …, "ar": …}, …}'
+    )
+    needs_password: bool = Field(description="A person signs with its password again")

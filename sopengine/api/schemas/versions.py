@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from sopengine.api.schemas.comments import CommentOut
 from sopengine.api.schemas.common import Day, InBody
-from sopengine.api.schemas.signoffs import SignoffOut
+from sopengine.api.schemas.signoffs import SignaturePreview, SignoffOut
 
 
 class VersionOut(BaseModel):
@@ -25,6 +25,9 @@ class VersionOut(BaseModel):
     change_summary: str
     signoffs: list[SignoffOut]
     open_comments: list[CommentOut]
+    signature: SignaturePreview | None = Field(
+        default=None, description="When the caller may sign now: what it would sign"
+    )
     available_actions: list[str] = Field(description="What the caller may do with this version now")
     review_round: int
     submitted_at: datetime | None

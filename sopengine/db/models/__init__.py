@@ -3,6 +3,7 @@
 from sopengine.db.models.audit import AuditEvent
 from sopengine.db.models.export import ExportRecord
 from sopengine.db.models.idempotency import IdempotencyKey
+from sopengine.db.models.identity import Invitation, SignInAttempt, WebSession
 from sopengine.db.models.ministry import Ministry
 from sopengine.db.models.official import ApiToken, Official
 from sopengine.db.models.review import Comment, SignOff
@@ -22,14 +23,17 @@ __all__ = [
     "Comment",
     "ExportRecord",
     "IdempotencyKey",
+    "Invitation",
     "Ministry",
     "Official",
     "ReviewReminder",
+    "SignInAttempt",
     "SignOff",
     "Sop",
     "SopSearchDocument",
     "SopVersion",
     "VersionMinistry",
+    "WebSession",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEvent",

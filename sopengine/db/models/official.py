@@ -9,6 +9,8 @@ from sopengine.db.base import Base, utcnow
 
 
 class Official(Base):
+    """A person (signs in with a password) or a ministry's system (API tokens only)."""
+
     __tablename__ = "officials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -19,6 +21,10 @@ class Official(Base):
     roles: Mapped[list[str]]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default="person", server_default="person")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """Argon2id; None until the person accepts an invitation (and always for systems)."""
+    password_changed_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):
@@ -32,8 +38,10 @@ class ApiToken(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
-    official: Mapped[Official] = relationship(lazy="raise")
+    official: Mapped[Official] = relationship(lazy="raise", foreign_keys=[official_id])

@@ -25,6 +25,10 @@ class SignOff(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     review_round: Mapped[int]
     meaning: Mapped[str] = mapped_column(String(300))
+    meaning_ar: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    method: Mapped[str] = mapped_column(String(10), default="token", server_default="token")
+    """How the signer proved who it was: "password" (a person, re-authenticated at that
+    moment) or "token" (a ministry's system)."""
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     official: Mapped[Official] = relationship(lazy="raise")
