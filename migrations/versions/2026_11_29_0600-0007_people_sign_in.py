@@ -23,9 +23,7 @@ def upgrade() -> None:
     # Officials made before this change are people: their tokens keep working, and they
     # choose a password (through an invitation) before they can sign.
     with op.batch_alter_table("officials") as batch:
-        batch.add_column(
-            sa.Column("kind", sa.String(10), nullable=False, server_default="person")
-        )
+        batch.add_column(sa.Column("kind", sa.String(10), nullable=False, server_default="person"))
         batch.add_column(sa.Column("password_hash", sa.String(255), nullable=True))
         batch.add_column(
             sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True)
@@ -38,9 +36,7 @@ def upgrade() -> None:
         )
     # Sign-offs made before this change were all made with API tokens.
     with op.batch_alter_table("signoffs") as batch:
-        batch.add_column(
-            sa.Column("meaning_ar", sa.String(300), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("meaning_ar", sa.String(300), nullable=False, server_default=""))
         batch.add_column(sa.Column("method", sa.String(10), nullable=False, server_default="token"))
 
     op.create_table(

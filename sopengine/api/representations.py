@@ -22,7 +22,7 @@ from sopengine.urls import version_path
 
 
 def official_ref(o: Official) -> OfficialRef:
-    return OfficialRef(id=o.id, name=o.name, position=o.position)
+    return OfficialRef(id=o.id, name=o.name, position=o.position, kind=Kind(o.kind))
 
 
 def comment_out(c: Comment) -> CommentOut:

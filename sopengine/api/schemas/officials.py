@@ -90,3 +90,4 @@ class OfficialRef(BaseModel):
     id: int
     name: str
     position: str
+    kind: Kind = Field(default=Kind.PERSON, description="a person, or a ministry's system")
