@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -326,3 +326,17 @@ def restrict_languages(content: SopContent, languages: Collection[str]) -> SopCo
             if lang not in languages:
                 del localized[lang]
     return copy
+
+
+def raci_letters(step: Step, lead: str, columns: Iterable[str]) -> dict[str, str]:
+    """Who is Responsible, Accountable, Consulted or Informed for one step, per ministry:
+    the lead is Accountable, the actor Responsible, supporting ministries Consulted."""
+    letters: dict[str, str] = {}
+    for code in columns:
+        parts = ["A"] if code == lead else []
+        if code == step.actor:
+            parts.append("R")
+        elif code in step.supporting:
+            parts.append("C")
+        letters[code] = "/".join(parts) or "I"
+    return letters

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sopengine.domain.content import SopContent, Step, VersionText
+from sopengine.domain.content import SopContent, Step, VersionText, raci_letters
 from sopengine.errors import SopError
 
 ENDORSED_STATES = frozenset({"endorsed", "applied", "superseded"})
@@ -155,18 +155,6 @@ class SopDocument:
     def raci(self, step: Step) -> dict[str, str]:
         """RACI letters of one step for every binding ministry (e.g. ``"A/R"`` for a lead actor)."""
         return raci_letters(step, self.lead_ministry, self.binding_ministries)
-
-
-def raci_letters(step: Step, lead: str, columns: Iterable[str]) -> dict[str, str]:
-    letters: dict[str, str] = {}
-    for code in columns:
-        parts = ["A"] if code == lead else []
-        if code == step.actor:
-            parts.append("R")
-        elif code in step.supporting:
-            parts.append("C")
-        letters[code] = "/".join(parts) or "I"
-    return letters
 
 
 def _as(kind: type[Any], value: Any, **extra: Any) -> Any:

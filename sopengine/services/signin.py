@@ -74,7 +74,8 @@ def sign_in(
     if passwords.needs_rehash(settings, person.password_hash or ""):
         person.password_hash = passwords.hash_password(settings, password)
     session.add(SignInAttempt(official_id=person.id, address=address, succeeded=True))
-    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session_id = secrets.token_urlsafe(32)
+    csrf = csrf_for(session_id)
     now = utcnow()
     row = WebSession(
         official_id=person.id,
@@ -158,6 +159,12 @@ def authenticate(
         web.last_seen_at = now
         session.flush()
     return person, web
+
+
+def csrf_for(session_id: str) -> str:
+    """The session's CSRF token: derived from the secret session id, so that a page can put
+    it in its forms without the service keeping it, and no other session can know it."""
+    return hmac.new(session_id.encode(), b"sopengine csrf", hashlib.sha256).hexdigest()
 
 
 def check_csrf(web: WebSession, token: str | None) -> None:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sopengine.domain.content import SopContent, Step, VersionText
-from sopengine.export.view import SignoffView, SopDocument, raci_letters
+from sopengine.domain.content import SopContent, Step, VersionText, raci_letters
+from sopengine.export.view import SignoffView, SopDocument
 from tests.export.docs import content, loc, make_doc
 
 
