@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from sopengine import __version__
+from sopengine import __version__, web
 from sopengine.api import problems
 from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
@@ -65,6 +65,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
+    web.install(app)
     for module in (
         session,
         me,

@@ -28,6 +28,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch.add_column(sa.Column("language", sa.String(8), nullable=True))
     with op.batch_alter_table("api_tokens") as batch:
         batch.add_column(sa.Column("label", sa.String(100), nullable=False, server_default=""))
         batch.add_column(sa.Column("issued_by_id", sa.Integer(), nullable=True))
@@ -116,6 +117,7 @@ def downgrade() -> None:
         batch.drop_column("issued_by_id")
         batch.drop_column("label")
     with op.batch_alter_table("officials") as batch:
+        batch.drop_column("language")
         batch.drop_column("password_changed_at")
         batch.drop_column("password_hash")
         batch.drop_column("kind")

@@ -25,6 +25,8 @@ class Official(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     """Argon2id; None until the person accepts an invitation (and always for systems)."""
     password_changed_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The interface language the person chose (ar or en); None: the browser's."""
 
 
 class ApiToken(Base):
