@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 WEB = Path(__file__).resolve().parent.parent / "sopengine" / "web"
 PO = WEB / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "gettext": None}
 
 
 def extracted() -> dict[str, list[tuple[str, int]]]:

@@ -65,4 +65,4 @@ ROLES = {
     "admin": N_("Admin"),
 }
 
-LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
+LANGUAGE_NAMES = {"en": N_("English"), "ar": N_("Arabic")}
