@@ -11,7 +11,6 @@ import runpy
 import sys
 
 from babel.messages.pofile import read_po, write_po
-
 from catalog import PO  # type: ignore[import-not-found]
 
 
