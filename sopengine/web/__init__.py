@@ -6,12 +6,18 @@ every asset (htmx, CSS, fonts) is served from here, for intranets with no intern
 
 from __future__ import annotations
 
+import inspect
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sopengine.errors import NotFound
+from sopengine.web.deps import LANG_COOKIE
+from sopengine.web.i18n import chosen
+from sopengine.web.render import page
 from sopengine.web.routes import account, actions, compare, home, sops, versions
 
 SECURITY_HEADERS = {
@@ -50,7 +56,30 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith((*_API_PATHS, "/static/", "/healthz"))
+
+
 def install(app: FastAPI) -> None:
+    """Pages, their static files and headers; an unknown page is a page, not JSON."""
+    api_handler = app.exception_handlers[StarletteHTTPException]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        if (
+            isinstance(exc, StarletteHTTPException)
+            and exc.status_code in (404, 405)
+            and _is_page(request)
+        ):
+            lang = chosen(
+                request.cookies.get(LANG_COOKIE),
+                accept_language=request.headers.get("accept-language", ""),
+            )
+            error = NotFound("there is no page at this address")
+            return page(request, "error.html", lang, status_code=404, error=error)
+        answer = api_handler(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(StarletteHTTPException, not_found)
     static = resources.files("sopengine.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for module in (account, home, sops, versions, actions, compare):
