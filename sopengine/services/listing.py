@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, exists, literal, or_, select
+from sqlalchemy.orm import Session, aliased, defer
 
 from sopengine.db.dialects.query import Query
 from sopengine.db.models import SignOff, Sop, SopVersion, VersionMinistry
@@ -51,24 +51,26 @@ def list_sops(
     Without ``q``: creation order, keyset-paged by id. With ``q``: ranked full-text hits with
     a highlighted snippet each, paged by offset.
     """
-    latest_number = (
-        select(SopVersion.sop_id, func.max(SopVersion.number).label("number"))
-        .group_by(SopVersion.sop_id)
-        .subquery()
-    )
     ranked = search.ranked(session, filters.q) if filters.q else None
     if filters.q and ranked is None:
         return Page([])
     rank = ranked.c.rank if ranked is not None else literal(None)
+    newer = aliased(SopVersion)
     query = (
         select(Sop, SopVersion, rank)
-        .join(latest_number, latest_number.c.sop_id == Sop.id)
-        .join(
-            SopVersion,
-            and_(SopVersion.sop_id == Sop.id, SopVersion.number == latest_number.c.number),
+        .join(SopVersion, SopVersion.sop_id == Sop.id)
+        # The latest version: none newer (an anti-join on the (sop_id, number) index, so a
+        # page stops after its rows instead of aggregating every version first).
+        .where(
+            ~exists(
+                select(newer.id).where(newer.sop_id == Sop.id, newer.number > SopVersion.number)
+            )
         )
         .limit(limit + 1)
     )
+    if not filters.q:
+        # The content is read only for a search snippet.
+        query = query.options(defer(SopVersion.content))
     query = _filtered(query, filters)
     if ranked is not None:
         query = (
