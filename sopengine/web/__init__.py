@@ -18,7 +18,17 @@ from sopengine.errors import NotFound
 from sopengine.web.deps import LANG_COOKIE
 from sopengine.web.i18n import chosen
 from sopengine.web.render import page
-from sopengine.web.routes import account, actions, compare, home, sops, versions
+from sopengine.web.routes import (
+    account,
+    actions,
+    admin,
+    audit,
+    check,
+    compare,
+    home,
+    sops,
+    versions,
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -82,6 +92,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, not_found)
     static = resources.files("sopengine.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (account, home, sops, versions, actions, compare):
+    for module in (account, home, sops, versions, actions, compare, check, audit, admin):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
