@@ -82,8 +82,24 @@ def sign(page: Page, app: LiveApp, decision: str, comment: str = "", lang: str =
 @pytest.mark.slow
 def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp) -> None:
     app = live_app
+    admin = accept(
+        browser, app, invite(app, "Ada Admin", "ada@icmpd.org", ["admin"], None), "en", "admin"
+    )
+    admin.get_by_role("link", name="Officials").click()
+    check_page(admin, "en-officials")
+    admin.get_by_role("link", name="Add an official").click()
+    check_page(admin, "en-official-new")
+    admin.get_by_role("button", name="Add the official").click()
+    check_page(admin, "en-official-new-errors")
+    admin.get_by_label("Name", exact=True).fill("Omar Drafter")
+    admin.get_by_label("E-mail address (people only)").fill("omar@momd.gov.iq")
+    admin.get_by_label("Ministry", exact=True).select_option("MOMD")
+    admin.get_by_label("Drafter").check()
+    admin.get_by_role("button", name="Add the official").click()
+    check_page(admin, "en-official-invited")
+    drafter_link = admin.locator("#secret").input_value()
     links = {
-        "drafter": invite(app, "Omar Drafter", "omar@momd.gov.iq", ["drafter"], "MOMD"),
+        "drafter": drafter_link,
         "reviewer": invite(app, "Rana Reviewer", "rana@moi.gov.iq", ["reviewer"], "MOI"),
         "facilitator": invite(app, "Fatima Facilitator", "fatima@icmpd.org", ["facilitator"], None),
         **{
@@ -160,6 +176,34 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
     assert SOP in text or any(
         SOP in c.text for t in document.tables for r in t.rows for c in r.cells
     )
+
+    word_file = Path(download.value.path())
+    facilitator.get_by_role("link", name="Check a Word file").click()
+    check_page(facilitator, "en-check")
+    facilitator.get_by_label("Word file (.docx)").set_input_files(
+        {
+            "name": f"{SOP}.docx",
+            "mimeType": "application/octet-stream",
+            "buffer": word_file.read_bytes(),
+        }
+    )
+    facilitator.get_by_role("button", name="Check the file").click()
+    expect(facilitator.get_by_text("Authentic").first).to_be_visible()
+    check_page(facilitator, "en-check-authentic")
+    facilitator.get_by_role("link", name="Audit").click()
+    check_page(facilitator, "en-audit")
+    facilitator.get_by_role("button", name="Verify the chain").click()
+    expect(facilitator.get_by_text("The chain is intact.")).to_be_visible()
+    check_page(facilitator, "en-audit-verified")
+
+    # Pages in Arabic as the admin sees them.
+    admin.get_by_role("button", name="العربية").click()
+    for path, name in (("/officials", "officials"), ("/audit", "audit"), ("/check", "check"),
+                       (f"/sops/{SOP}", "sop-applied"), (f"/sops/{SOP}/versions/1", "read"),
+                       ("/account", "account")):  # fmt: skip
+        admin.goto(f"{app.url}{path}")
+        assert admin.locator("html").get_attribute("dir") == "rtl"
+        check_page(admin, f"ar-{name}")
 
     facilitator.goto(f"{app.url}/sops")
     check_page(facilitator, "en-list")
