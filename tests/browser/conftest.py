@@ -62,8 +62,10 @@ def live_app(scratch_url: str) -> Iterator[LiveApp]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is
+    open, which the async tests that follow must not find running."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed: apt-get install -y chromium")
     with sync_playwright() as p:
