@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sopengine.web.routes import account, home, sops
+from sopengine.web.routes import account, edit, home, sops
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -53,6 +53,6 @@ class SecurityHeaders:
 def install(app: FastAPI) -> None:
     static = resources.files("sopengine.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (account, home, sops):
+    for module in (account, edit, home, sops):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
