@@ -25,6 +25,7 @@ from sopengine.web.routes import (
     audit,
     check,
     compare,
+    edit,
     home,
     sops,
     versions,
@@ -92,6 +93,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, not_found)
     static = resources.files("sopengine.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (account, home, sops, versions, actions, compare, check, audit, admin):
+    for module in (account, home, sops, versions, edit, actions, compare, check, audit, admin):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
