@@ -115,6 +115,13 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
     drafter.get_by_label("Code").fill(SOP)
     drafter.get_by_label(re.compile("Return and Sustainable Reintegration")).check()
     drafter.get_by_role("button", name="Create the draft").click()
+    expect(drafter.get_by_role("heading", level=1)).to_have_text("Edit the draft")
+    check_page(drafter, "en-edit")
+    drafter.locator("#content-procedure-1-title-en").fill("Receive the returnee at the airport")
+    drafter.locator("#content-procedure-1-title-ar").fill("استقبال العائد في المطار")
+    drafter.get_by_role("button", name="Save the draft").first.click()
+    expect(drafter.get_by_text("Your changes are saved.")).to_be_visible()
+    check_page(drafter, "en-edit-saved")
     drafter.goto(f"{app.url}/sops/{SOP}")
     check_page(drafter, "en-sop-draft")
     drafter.get_by_role("link", name="Submit for review").click()
@@ -144,8 +151,22 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
     drafter.goto(f"{app.url}/sops/{SOP}/versions/1/action/recall")
     check_page(drafter, "en-recall")
     drafter.get_by_role("button", name="Recall to draft").click()
+    # The fix, in the Arabic interface.
+    drafter.get_by_role("button", name="العربية").click()
+    drafter.goto(f"{app.url}/sops/{SOP}/versions/1/edit")
+    check_page(drafter, "ar-edit")
+    drafter.locator("#content-procedure-1-description-en").fill(
+        "The Ministry of Migration and Displaced receives the returnee at its airport office."
+    )
+    drafter.locator("#content-procedure-1-description-ar").fill(
+        "تستقبل وزارة الهجرة والمهجرين العائد في مكتبها في المطار."
+    )
+    drafter.get_by_role("button", name="احفظ المسودة").first.click()
+    expect(drafter.get_by_text("حُفظت تعديلاتك.")).to_be_visible()
+    check_page(drafter, "ar-edit-saved")
     drafter.goto(f"{app.url}/sops/{SOP}/versions/1/action/submit")
-    drafter.get_by_role("button", name="Submit for review").click()
+    check_page(drafter, "ar-submit")
+    drafter.get_by_role("button", name="قدّمه للمراجعة").click()
 
     # In Arabic: MFA signs; in English the others.
     mfa = accept(browser, app, links["sig-MFA"], "ar", "sig-MFA")
