@@ -104,7 +104,7 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
         "facilitator": invite(app, "Fatima Facilitator", "fatima@icmpd.org", ["facilitator"], None),
         **{
             f"sig-{m}": invite(app, f"Signatory {m}", f"sig@{m.lower()}.gov.iq", ["signatory"], m)
-            for m in ("MOMD", "MFA", "MOI", "MOLSA")
+            for m in ("MOMD", "MFA", "MOI", "MOLSA", "MOP")
         },
     }
 
@@ -119,6 +119,7 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
     check_page(drafter, "en-edit")
     drafter.locator("#content-procedure-1-title-en").fill("Receive the returnee at the airport")
     drafter.locator("#content-procedure-1-title-ar").fill("استقبال العائد في المطار")
+    drafter.locator("#required_ministries-MOP").check()  # five ministries sign
     drafter.get_by_role("button", name="Save the draft").first.click()
     expect(drafter.get_by_text("Your changes are saved.")).to_be_visible()
     check_page(drafter, "en-edit-saved")
@@ -175,7 +176,7 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
     check_page(mfa, "ar-read-both")
     sign(mfa, app, "approve", lang="ar")
     check_page(mfa, "ar-sop-in-review")
-    for m in ("MOI", "MOMD", "MOLSA"):
+    for m in ("MOI", "MOMD", "MOLSA", "MOP"):
         page = moi if m == "MOI" else accept(browser, app, links[f"sig-{m}"], "en", f"sig-{m}")
         sign(page, app, "approve")
     moi.reload()
@@ -225,6 +226,25 @@ def test_a_whole_life_in_english_and_arabic(browser: Browser, live_app: LiveApp)
         admin.goto(f"{app.url}{path}")
         assert admin.locator("html").get_attribute("dir") == "rtl"
         check_page(admin, f"ar-{name}")
+
+    # A new version, a change, and the comparison, in both languages.
+    facilitator.goto(f"{app.url}/sops/{SOP}")
+    facilitator.get_by_role("link", name="Start a new version").click()
+    check_page(facilitator, "en-revise")
+    facilitator.get_by_label("What will this version change?").fill("Name the airport office")
+    facilitator.get_by_role("button", name="Start the new version").click()
+    facilitator.locator("#content-procedure-1-title-en").fill(
+        "Receive the returnee at the airport office"
+    )
+    facilitator.get_by_role("button", name="Save the draft").first.click()
+    expect(facilitator.get_by_text("Your changes are saved.")).to_be_visible()
+    facilitator.goto(f"{app.url}/sops/{SOP}/compare?from=1&to=2")
+    expect(facilitator.locator("ins").first).to_have_text(" office")
+    check_page(facilitator, "en-compare")
+    admin.goto(f"{app.url}/sops/{SOP}/compare?from=1&to=2")
+    check_page(admin, "ar-compare")
+    admin.goto(f"{app.url}/sops")
+    check_page(admin, "ar-list")
 
     facilitator.goto(f"{app.url}/sops")
     check_page(facilitator, "en-list")
