@@ -3,27 +3,11 @@ and which controls have a label."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import httpx
-
-from tests.helpers import PASSWORD, Person
-
-
-async def sign_in(client: httpx.AsyncClient, person: Person) -> None:
-    response = await client.post(
-        "/sign-in", data={"email": person.official.email, "password": PASSWORD}
-    )
-    assert response.status_code == 303, response.text
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found[1]
 
 
 @dataclass

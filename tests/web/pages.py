@@ -1,7 +1,9 @@
-"""Helpers for page tests: signing in through the sign-in page, reading CSRF tokens."""
+"""Helpers for page tests: signing in through the sign-in page, a page's CSRF field and
+words, and the workflow actions a page offers."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -11,21 +13,29 @@ from tests.helpers import PASSWORD, Person
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-async def web_sign_in(client: httpx.AsyncClient, person: Person) -> str:
-    """Sign in as a person would, and answer the CSRF token the pages put in their forms."""
+def csrf_of(page: str) -> str:
+    found = CSRF.search(page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def text_of(page: str) -> str:
+    """The page's words, without tags, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+async def sign_in(client: httpx.AsyncClient, person: Person) -> str:
+    """Sign in through the page as a person would; answers the session's CSRF token."""
     client.cookies.clear()
     r = await client.post(
         "/sign-in", data={"email": person.official.email, "password": PASSWORD, "next": "/"}
     )
     assert r.status_code == 303, r.text
-    home = await client.get("/")
-    found = CSRF.search(home.text)
-    assert found, home.text[:500]
-    return found.group(1)
+    return csrf_of((await client.get("/account")).text)
 
 
-def buttons(html: str) -> list[str]:
+def buttons(page: str) -> list[str]:
     """The workflow actions a page offers, by the links it shows."""
-    offered = re.findall(r'/versions/\d+/(edit|sign|action/\w+)"', html)
+    offered = re.findall(r'/versions/\d+/(edit|sign|action/\w+)"', page)
     names = {"sign": "signoff"}
     return [names.get(o, o.removeprefix("action/")) for o in offered]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.helpers import Officials
-from tests.web.page_helpers import sign_in, text_of
+from tests.web.pages import sign_in, text_of
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sopengine.domain.audit_chain import ChainReport
 from sopengine.web import audit_view
 from sopengine.web.routes import audit as audit_pages
 from tests.helpers import Officials, bring_to
-from tests.web.page_helpers import sign_in, text_of
+from tests.web.pages import sign_in, text_of
 
 
 @pytest.mark.parametrize("role", ["reviewer", "drafter", "signatory"])

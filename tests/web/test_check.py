@@ -10,7 +10,7 @@ from docx import Document
 
 from sopengine.web.routes import check as check_pages
 from tests.helpers import Officials, Person, bring_to, sign
-from tests.web.page_helpers import sign_in, text_of
+from tests.web.pages import sign_in, text_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXPORT = "/api/v1/sops/SOP-RR-001/versions/1/export.docx"

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, event
 from sopengine.errors import PreconditionFailed
 from sopengine.web.routes import edit as edit_route
 from tests.helpers import Officials, Person, bring_to, get_version, ok, sample_content, version_url
-from tests.web.forms import csrf_of, fields, setting, sign_in, submit, unlabelled, value
+from tests.web.forms import fields, setting, submit, unlabelled, value
+from tests.web.pages import csrf_of, sign_in
 
 EDIT = "/sops/SOP-RR-001/versions/1/edit"
 HTMX = {"HX-Request": "true"}

@@ -23,7 +23,7 @@ from tests.helpers import (
     sign,
     version_url,
 )
-from tests.web.pages import buttons, web_sign_in
+from tests.web.pages import buttons, sign_in
 
 PAGE = "/sops/SOP-RR-001"
 READ = PAGE + "/versions/1"
@@ -64,14 +64,14 @@ async def test_every_page_carries_the_security_headers(client, officials: Offici
 
 async def test_home_lists_what_awaits_my_ministry(client, officials: Officials) -> None:
     await bring_to(client, officials, "in_review")
-    await web_sign_in(client, officials.signatory["MOI"])
+    await sign_in(client, officials.signatory["MOI"])
     home = await client.get("/")
     assert "Awaiting my ministry" in home.text and READ + "/sign" in home.text
     await ok(sign(client, officials, "MOI", "reject", comment="Name the office"))
-    await web_sign_in(client, officials.drafter["MOMD"])
+    await sign_in(client, officials.drafter["MOMD"])
     drafter = await client.get("/")
     assert "Sent back" in drafter.text and READ in drafter.text
-    await web_sign_in(client, officials.facilitator)
+    await sign_in(client, officials.facilitator)
     facilitator = await client.get("/")
     assert "Review rounds in progress" in facilitator.text
     assert re.search(r"<td>1 of 3</td>\s*<td>1</td>", facilitator.text), "answered, rejected"
@@ -85,7 +85,7 @@ async def test_buttons_are_what_the_api_accepts(client, officials: Officials, st
               officials.admin]  # fmt: skip
     for person in people:
         advertised = (await get_version(client, person))["available_actions"]
-        await web_sign_in(client, person)
+        await sign_in(client, person)
         page = (await client.get(PAGE)).text
         reading = (await client.get(READ)).text
         expected = [a for a in advertised if a != "comment"]
@@ -103,7 +103,7 @@ async def test_the_list_searches_filters_and_pages(client, officials: Officials)
         "SOP-BM-001",
         title=loc("Border registration of returnees", "تسجيل العائدين على الحدود"),
     )
-    await web_sign_in(client, officials.reviewer["MOI"])
+    await sign_in(client, officials.reviewer["MOI"])
     first = await client.get("/sops")
     assert first.text.count('<li>\n      <h2 class="h3">') == 20
     more = re.search(r'href="(/sops\?cursor=[^"]+)"', first.text)
@@ -118,7 +118,7 @@ async def test_the_list_searches_filters_and_pages(client, officials: Officials)
 
 async def test_reading_commenting_and_resolving(client, officials: Officials) -> None:
     await bring_to(client, officials, "in_review")
-    csrf = await web_sign_in(client, officials.reviewer["MOI"])
+    csrf = await sign_in(client, officials.reviewer["MOI"])
     page = await client.get(READ + "?show=both")
     assert page.status_code == 200
     assert 'lang="ar" dir="rtl"' in page.text and "تسجيل الوصول" in page.text
@@ -140,24 +140,24 @@ async def test_reading_commenting_and_resolving(client, officials: Officials) ->
     comment_id = re.search(r"/comments/(\d+)\"", swapped.text).group(1)
     forged = await client.post(READ + "/comments", data={"anchor": "purpose", "body": "x"})
     assert forged.status_code == 403
-    await web_sign_in(client, officials.drafter["MFA"])
+    await sign_in(client, officials.drafter["MFA"])
     resolved = await client.post(
         f"{READ}/comments/{comment_id}",
         data={
-            "csrf_token": (await web_sign_in(client, officials.drafter["MFA"])),
+            "csrf_token": (await sign_in(client, officials.drafter["MFA"])),
             "resolved": "true",
         },
         headers={"HX-Request": "true"},
     )
     assert resolved.status_code == 200 and "Resolved" in resolved.text
-    await web_sign_in(client, officials.reviewer["MOP"])
+    await sign_in(client, officials.reviewer["MOP"])
     outsider = await client.get(READ)
     assert "Comment on this" not in outsider.text and "Which embassy?" in outsider.text
 
 
 async def test_a_whole_round_through_the_pages(client, officials: Officials, db: Session) -> None:
     await create_sop(client, officials.facilitator)
-    csrf = await web_sign_in(client, officials.drafter["MOMD"])
+    csrf = await sign_in(client, officials.drafter["MOMD"])
     form = await client.get(READ + "/action/submit")
     assert 'name="respond_by"' in form.text
     due = (utcnow().date() + timedelta(days=30)).isoformat()
@@ -168,7 +168,7 @@ async def test_a_whole_round_through_the_pages(client, officials: Officials, db:
     assert (await get_version(client, officials.facilitator))["respond_by"] == due
 
     for ministry in ("MFA", "MOI", "MOMD"):
-        csrf = await web_sign_in(client, officials.signatory[ministry])
+        csrf = await sign_in(client, officials.signatory[ministry])
         page = await client.get(READ + "/sign")
         assert "Approved on behalf of the Ministry" in page.text
         content_hash = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page.text).group(1)
@@ -187,7 +187,7 @@ async def test_a_whole_round_through_the_pages(client, officials: Officials, db:
     version = await get_version(client, officials.facilitator)
     assert version["state"] == "endorsed"
 
-    csrf = await web_sign_in(client, officials.signatory["MOMD"])
+    csrf = await sign_in(client, officials.signatory["MOMD"])
     applied = await client.post(
         READ + "/action/apply", data={"csrf_token": csrf, "effective_date": "2027-01-01"}
     )
@@ -200,7 +200,7 @@ async def test_actions_refused_by_the_rule_book_are_error_pages(
     client, officials: Officials
 ) -> None:
     await bring_to(client, officials, "draft")
-    csrf = await web_sign_in(client, officials.reviewer["MOI"])
+    csrf = await sign_in(client, officials.reviewer["MOI"])
     r = await client.get(READ + "/action/submit")
     assert r.status_code == 403 and "You cannot do this" in r.text
     r = await client.post(READ + "/action/submit", data={"csrf_token": csrf})
@@ -220,7 +220,7 @@ async def test_compare_and_word_files(client, officials: Officials) -> None:
     )
     await ok(client.put(version_url(number=2) + "/content", json={"content": content},
                         headers={**officials.facilitator.headers, "If-Match": v2["etag"]}))  # fmt: skip
-    await web_sign_in(client, officials.reviewer["MOI"])
+    await sign_in(client, officials.reviewer["MOI"])
     page = await client.get(PAGE + "/compare?from=1&to=2")
     assert page.status_code == 200
     assert "Register arrival<ins> at the airport</ins>" in page.text
@@ -234,7 +234,7 @@ async def test_compare_and_word_files(client, officials: Officials) -> None:
 
 async def test_a_title_with_markup_shows_as_text(client, officials: Officials) -> None:
     await create_sop(client, officials.facilitator, title=loc("<script>alert(1)</script>", "عنوان"))
-    await web_sign_in(client, officials.reviewer["MOI"])
+    await sign_in(client, officials.reviewer["MOI"])
     for path in (PAGE, READ, "/sops"):
         html = (await client.get(path)).text
         assert "<script>alert(1)</script>" not in html
@@ -244,7 +244,7 @@ async def test_a_title_with_markup_shows_as_text(client, officials: Officials) -
 async def test_the_language_is_switched_and_remembered(client, officials: Officials, db) -> None:
     plain = await client.get("/sign-in", headers={"Accept-Language": "ar-IQ,ar;q=0.9"})
     assert '<html lang="ar" dir="rtl">' in plain.text and "تسجيل الدخول" in plain.text
-    csrf = await web_sign_in(client, officials.reviewer["MOI"])
+    csrf = await sign_in(client, officials.reviewer["MOI"])
     switched = await client.post(
         "/language", data={"lang": "ar", "next": "/sops", "csrf_token": csrf}
     )
@@ -262,7 +262,7 @@ async def test_pages_issue_a_bounded_number_of_statements(
     """The SOP page, the reading view and the list cost the same few queries, whatever the
     number of steps, comments and sign-offs."""
     await bring_to(client, officials, "in_review")
-    await web_sign_in(client, officials.facilitator)
+    await sign_in(client, officials.facilitator)
 
     async def count(path: str) -> int:
         seen: list[str] = []
