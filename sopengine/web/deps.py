@@ -15,8 +15,12 @@ from starlette.datastructures import FormData
 
 from sopengine.api.deps import SessionDep, SettingsDep, client_address
 from sopengine.db.models import Official, WebSession
+from sopengine.domain import permissions
+from sopengine.domain.permissions import Action
+from sopengine.domain.workflow import Facts
 from sopengine.errors import Forbidden, SopError, Unauthorized
-from sopengine.services import signin
+from sopengine.services import ministries, signin
+from sopengine.web import labels
 from sopengine.web.i18n import Lang, chosen
 from sopengine.web.render import page
 
@@ -169,12 +173,6 @@ def show(
     **context: Any,
 ) -> Response:
     """A page with what every page shows: the menu the rule book allows, ministry names."""
-    from sopengine.domain import permissions
-    from sopengine.domain.permissions import Action
-    from sopengine.domain.workflow import Facts
-    from sopengine.services import ministries
-    from sopengine.web import labels
-
     who = viewer.official
     menu = {
         "create_sop": who is not None

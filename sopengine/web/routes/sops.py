@@ -14,7 +14,7 @@ from sopengine.domain.content import THEMATIC_AREAS
 from sopengine.domain.permissions import SOP_ACTIONS, Action
 from sopengine.domain.workflow import Facts, State
 from sopengine.errors import SopError, ValidationFailed
-from sopengine.services import drafting, facts, listing, sops
+from sopengine.services import drafting, facts, listing, ministries, sops
 from sopengine.services.signoffs import load_signoffs
 from sopengine.services.templates import get_template, list_templates
 from sopengine.web.deps import (
@@ -143,8 +143,6 @@ def _new_sop_page(request, session, settings, viewer, given, errors, status_code
 
 
 def _all_ministries(session) -> list[str]:
-    from sopengine.services import ministries
-
     return [m.code for m in ministries.list_ministries(session)]
 
 
