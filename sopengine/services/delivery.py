@@ -31,7 +31,7 @@ from sopengine.db.dialects import dialect_of
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from sopengine.domain import webhooks as rules
 from sopengine.domain.webhooks import DeliveryStatus
-from sopengine.services import webhook_client
+from sopengine.services import notice_delivery, smtp_client, webhook_client
 from sopengine.services.housekeeping import housekeeping
 from sopengine.services.webhook_client import Outcome
 
@@ -157,11 +157,13 @@ def run(
     """
     stop = stop or threading.Event()
     sent = 0
+    log.info("%s", smtp_client.status_line(settings))
     with client_factory(settings) as client:
         while not stop.is_set():
             try:
                 housekeeping(factory, settings)
                 count = drain_once(factory, settings, client)
+                count += notice_delivery.drain_once(factory, settings)
             except Exception:
                 log.exception("webhook worker round failed; retrying")
                 if once:
