@@ -305,10 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-upgrade", action="store_true", help="do not run migrations first")
     serve.add_argument(
-        "--with-worker", action="store_true", help="also deliver webhooks from this process"
+        "--with-worker",
+        action="store_true",
+        help="also deliver webhooks and e-mail notices from this process",
     )
 
-    worker = sub.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    worker = sub.add_parser(
+        "worker", help="deliver webhooks and e-mail notices from the outbox until stopped"
+    )
     worker.add_argument("--once", action="store_true", help="drain what is due, then exit")
     worker.set_defaults(handler=_worker)
     serve.set_defaults(handler=_serve)

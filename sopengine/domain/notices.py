@@ -96,7 +96,8 @@ RULES: tuple[Rule, ...] = (
         "signoff.due_soon",
         Kind.SIGNOFF_DEADLINE,
         (Audience.SIGNATORIES_OF_MINISTRY,),
-        "3 working days (Sunday–Thursday) before `respond_by`, to ministries still pending",
+        "3 working days (Sunday–Thursday; `SOPENGINE_NOTICE_DEADLINE_WORKING_DAYS`) before "
+        "`respond_by`, to ministries still pending",
     ),
     Rule(
         "signoff.overdue",
