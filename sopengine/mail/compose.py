@@ -156,4 +156,9 @@ def compose(letter: Letter, *, sender: str, public_url: str) -> EmailMessage:
         message[name] = value
     message.set_content(_ENV.get_template("notice.txt").render(context))
     message.add_alternative(_ENV.get_template("notice.html").render(context), subtype="html")
+    # The bodies are encoded by now (base64 lines of 76). What is left is folding headers:
+    # CPython folds a long non-ASCII subject into encoded-words split at a space, which RFC
+    # 2047 decoders drop ("اليومي ليوم" arrives as "اليوميليوم"); fold only past RFC 5322's
+    # 998-character line limit instead, so the subject arrives word for word.
+    message.policy = message.policy.clone(max_line_length=998)
     return message

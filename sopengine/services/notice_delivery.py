@@ -93,13 +93,18 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[ClaimedNo
                 "no active official with an address",
             )
             continue
+        try:
+            message = compose(
+                letter_of(notice, items[notice.id]),
+                sender=settings.smtp_from,
+                public_url=settings.public_url,
+            )
+        except Exception as exc:  # one unwritable notice must not stall every other one
+            log.exception("notice %s cannot be composed", notice.id)
+            notice.status, notice.last_error = Status.FAILED, f"not composed: {exc}"[:1000]
+            continue
         notice.lease_until = lease_until
         notice.attempts += 1
-        message = compose(
-            letter_of(notice, items[notice.id]),
-            sender=settings.smtp_from,
-            public_url=settings.public_url,
-        )
         claimed.append(ClaimedNotice(notice.id, official.email, message, lease_until))
     session.flush()
     return claimed

@@ -32,7 +32,7 @@ class NoticeSettings:
 @dataclass(frozen=True)
 class Changes:
     email: str | object | None = UNCHANGED
-    """A new address, None to remove it, or UNCHANGED."""
+    """A new address, or UNCHANGED (None is refused: a person signs in with it)."""
     preferences: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,7 +67,11 @@ def update(
         raise Conflict("a ministry's system hears through webhooks, not e-mail")
     errors: list[FieldError] = []
     address: str | None = None
-    if changes.email is not UNCHANGED and changes.email is not None:
+    if changes.email is None:
+        errors.append(
+            FieldError(pointer("email"), "a person signs in with its e-mail address: give one")
+        )
+    elif changes.email is not UNCHANGED:
         address, problem = rules.email_problem(str(changes.email))
         if problem:
             errors.append(FieldError(pointer("email"), problem))

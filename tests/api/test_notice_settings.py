@@ -83,6 +83,9 @@ async def test_the_official_or_an_admin_sets_the_address_and_preferences(
         r = await client.patch(other, json={"email": "x@moi.gov.iq"}, headers=stranger.headers)
         assert r.status_code == 403
 
+    r = await client.patch(MINE, json={"email": None}, headers=moi.headers)
+    assert r.status_code == 422, "a person signs in with it: never removed"
+
     taken = officials.drafter["MFA"].official.email
     r = await client.patch(MINE, json={"email": taken}, headers=moi.headers)
     assert r.status_code == 409

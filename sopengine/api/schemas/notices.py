@@ -14,8 +14,8 @@ from sopengine.domain.notices import Kind, Mode
 class NoticeSettingsIn(InBody):
     email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
         default=None,
-        description="The address notices go to (checked with email-validator); null removes "
-        "it; leave it out to keep it",
+        description="The address notices go to and the person signs in with (checked with "
+        "email-validator); leave it out to keep it",
     )
     preferences: dict[Kind, Mode] = Field(
         default_factory=dict,
