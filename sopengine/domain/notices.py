@@ -51,6 +51,8 @@ DEADLINE_KINDS = frozenset({Kind.SIGNOFF_DEADLINE})
 
 
 class Status(StrEnum):
+    """A notice's state; the ones it shares with a webhook delivery have the same values."""
+
     PENDING = "pending"
     """Waiting to be sent (or to be retried)."""
     HELD = "held"

@@ -26,15 +26,15 @@ from sopengine.db.base import utcnow
 from sopengine.db.dialects import dialect_of
 from sopengine.db.models import Notice, NoticeAttempt
 from sopengine.domain import notices as rules
-from sopengine.domain import webhooks as backoff
 from sopengine.domain.notices import Status
 from sopengine.mail.compose import Item, Letter, compose
-from sopengine.services import smtp_client
+from sopengine.services import retrying, smtp_client
 from sopengine.services.smtp_client import Outcome
 
 log = logging.getLogger("sopengine.worker")
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+SMTP_CONNECTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -128,23 +128,15 @@ def record(session: Session, settings: Settings, claimed: ClaimedNotice, outcome
             worker=WORKER_ID,
         )
     )
-    notice.lease_until = None
-    if outcome.success:
-        notice.status, notice.delivered_at, notice.last_error = Status.DELIVERED, now, None
-        if notice.kind == rules.DIGEST:
-            session.execute(
-                update(Notice)
-                .where(Notice.digest_id == notice.id)
-                .values(status=Status.DELIVERED, delivered_at=now)
-            )
-    elif notice.attempts >= settings.webhook_max_attempts:
-        notice.status, notice.last_error = Status.FAILED, outcome.error
-    else:
-        delay = backoff.backoff_seconds(
-            notice.attempts, settings.webhook_backoff_seconds, settings.webhook_backoff_max_seconds
+    retrying.settle(
+        notice, success=outcome.success, error=outcome.error, now=now, settings=settings
+    )
+    if outcome.success and notice.kind == rules.DIGEST:
+        session.execute(
+            update(Notice)
+            .where(Notice.digest_id == notice.id)
+            .values(status=Status.DELIVERED, delivered_at=now)
         )
-        notice.next_attempt_at = now + timedelta(seconds=delay)
-        notice.last_error = outcome.error
     session.flush()
 
 
@@ -156,9 +148,16 @@ def drain_once(factory: sessionmaker[Session], settings: Settings) -> int:
         batch = claim(session, settings, utcnow())
     if not batch:
         return 0
-    with ThreadPoolExecutor(max_workers=min(4, len(batch))) as pool:
-        outcomes = list(pool.map(lambda c: smtp_client.send(settings, c.message, c.address), batch))
+    # Up to four connections at a time, each sending its share of the batch in turn.
+    shares = [batch[i::SMTP_CONNECTIONS] for i in range(min(SMTP_CONNECTIONS, len(batch)))]
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        sent = list(pool.map(lambda share: _send_share(settings, share), shares))
     with factory.begin() as session:
-        for claimed, outcome in zip(batch, outcomes, strict=True):
-            record(session, settings, claimed, outcome)
+        for share, outcomes in zip(shares, sent, strict=True):
+            for claimed, outcome in zip(share, outcomes, strict=True):
+                record(session, settings, claimed, outcome)
     return len(batch)
+
+
+def _send_share(settings: Settings, share: list[ClaimedNotice]) -> list[Outcome]:
+    return smtp_client.send_all(settings, [(c.message, c.address) for c in share])

@@ -186,8 +186,11 @@ async def test_the_life_of_an_sop_tells_exactly_who_must_know(
 
 
 async def test_refusals_and_a_dropped_connection_are_retried_and_recorded(
-    client, officials: Officials, session_factory, settings: Settings
+    client, officials: Officials, session_factory, settings: Settings, monkeypatch
 ) -> None:
+    # One connection for the batch: a refusal must not stop the next message on it, and a
+    # dropped connection is opened again.
+    monkeypatch.setattr(notice_delivery, "SMTP_CONNECTIONS", 1)
     await create_sop(client, officials.facilitator)
     await ok(action(client, officials.drafter["MOMD"], "submit"))  # three notices
     with mailbox(script=["451 4.3.0 Try again later", "554 5.7.1 Not now", "drop"]) as box:
