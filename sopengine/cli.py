@@ -171,9 +171,10 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from sopengine.services import delivery
+    from sopengine.services import delivery, smtp_client
 
     settings = get_settings()
+    print(smtp_client.status_line(settings), flush=True)
     engine = make_engine(settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -201,9 +202,12 @@ def _start_worker_thread() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from sopengine.services import smtp_client
+
     if not args.no_upgrade:
         upgrade_database()
         _first_admin_invitation()
+    print(smtp_client.status_line(get_settings()), flush=True)
     if args.with_worker:
         _start_worker_thread()
     uvicorn.run(
@@ -301,10 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-upgrade", action="store_true", help="do not run migrations first")
     serve.add_argument(
-        "--with-worker", action="store_true", help="also deliver webhooks from this process"
+        "--with-worker",
+        action="store_true",
+        help="also deliver webhooks and e-mail notices from this process",
     )
 
-    worker = sub.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    worker = sub.add_parser(
+        "worker", help="deliver webhooks and e-mail notices from the outbox until stopped"
+    )
     worker.add_argument("--once", action="store_true", help="drain what is due, then exit")
     worker.set_defaults(handler=_worker)
     serve.set_defaults(handler=_serve)

@@ -67,6 +67,30 @@ class Settings(BaseSettings):
         default=30, ge=0, description="review.due is announced this many days before the date"
     )
 
+    smtp_host: str = Field(
+        default="",
+        description="The mail server e-mail notices are sent through; empty: notices are kept "
+        "and listed but not sent",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = Field(default="", description="Empty: no SMTP authentication")
+    smtp_password: str = ""
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS")
+    smtp_from: str = Field(default="sopengine@localhost", description="The notices' From address")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    notice_timezone: str = Field(
+        default="Asia/Baghdad", description="The time zone whose days the daily digests gather"
+    )
+    notice_digest_hour: int = Field(
+        default=7, ge=0, le=23, description="A day's digest is sent at this hour of the next day"
+    )
+    notice_deadline_working_days: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="Pending ministries are reminded this many working days before respond_by",
+    )
+
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Where people reach the service; invitation links start with it, and "

@@ -20,6 +20,7 @@ from sopengine.api.routes import (
     health,
     me,
     ministries,
+    notices,
     officials,
     session,
     signoffs,
@@ -79,6 +80,7 @@ def create_app(
         exports,
         audit,
         webhooks,
+        notices,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -17,3 +17,12 @@ def version_path(code: str, number: int) -> str:
 
 def webhook_path(webhook_id: int) -> str:
     return f"{API_PREFIX}/webhooks/{webhook_id}"
+
+
+# --- the web pages' paths (e-mail notices link to them) ---------------------------------------
+
+NOTICE_SETTINGS_PAGE = "/account/notices"
+
+
+def version_page(code: str, number: int) -> str:
+    return f"/sops/{quote(code, safe='')}/versions/{number}"

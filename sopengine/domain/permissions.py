@@ -52,6 +52,8 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_OFFICIALS = "manage_officials"
+    READ_NOTICES = "read_notices"
+    MANAGE_NOTICE_SETTINGS = "manage_notice_settings"
 
 
 VERSION_ACTIONS = (
@@ -138,6 +140,12 @@ def _auditor(actor: Actor, facts: Facts) -> bool:
 
 def _admin(actor: Actor, facts: Facts) -> bool:
     return _has(actor, Role.ADMIN)
+
+
+def _the_official_or_admin(actor: Actor, facts: Facts) -> bool:
+    return _has(actor, Role.ADMIN) or (
+        facts.official_id is not None and actor.id == facts.official_id
+    )
 
 
 def _admin_or_the_ministrys_signatory(actor: Actor, facts: Facts) -> bool:
@@ -267,6 +275,17 @@ RULES: dict[Action, Rule] = {
             Action.MANAGE_OFFICIALS,
             _admin,
             "officials and their tokens are managed by admins",
+        ),
+        Rule(
+            Action.READ_NOTICES,
+            _admin,
+            "e-mail notices are listed for admins",
+        ),
+        Rule(
+            Action.MANAGE_NOTICE_SETTINGS,
+            _the_official_or_admin,
+            "an official's e-mail address and notice preferences are set by that official "
+            "or by an admin",
         ),
     )
 }

@@ -28,6 +28,8 @@ class DeliveryStatus(StrEnum):
 EVENT_TYPES: tuple[str, ...] = (
     "version.submitted",
     "signoff.requested",
+    "signoff.due_soon",
+    "signoff.overdue",
     "signoff.recorded",
     "version.rejected",
     "version.endorsed",

@@ -52,6 +52,8 @@ class Facts:
     """The ministry a sign-off or a webhook is for."""
     author_id: int | None = None
     """The author of the comment concerned."""
+    official_id: int | None = None
+    """The official whose own settings (e-mail address, notice preferences) are concerned."""
 
 
 Guard = Callable[[Facts], str | None]

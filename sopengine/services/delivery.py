@@ -29,9 +29,8 @@ from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.dialects import dialect_of
 from sopengine.db.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from sopengine.domain import webhooks as rules
 from sopengine.domain.webhooks import DeliveryStatus
-from sopengine.services import webhook_client
+from sopengine.services import notice_delivery, retrying, smtp_client, webhook_client
 from sopengine.services.housekeeping import housekeeping
 from sopengine.services.webhook_client import Outcome
 
@@ -108,23 +107,9 @@ def record(session: Session, settings: Settings, claimed: Claimed, outcome: Outc
             worker=WORKER_ID,
         )
     )
-    delivery.lease_until = None
-    if outcome.success:
-        delivery.status, delivery.delivered_at, delivery.last_error = (
-            DeliveryStatus.DELIVERED,
-            now,
-            None,
-        )
-    elif delivery.attempts >= settings.webhook_max_attempts:
-        delivery.status, delivery.last_error = DeliveryStatus.FAILED, outcome.error
-    else:
-        delay = rules.backoff_seconds(
-            delivery.attempts,
-            settings.webhook_backoff_seconds,
-            settings.webhook_backoff_max_seconds,
-        )
-        delivery.next_attempt_at = now + timedelta(seconds=delay)
-        delivery.last_error = outcome.error
+    retrying.settle(
+        delivery, success=outcome.success, error=outcome.error, now=now, settings=settings
+    )
     session.flush()
 
 
@@ -157,11 +142,13 @@ def run(
     """
     stop = stop or threading.Event()
     sent = 0
+    log.info("%s", smtp_client.status_line(settings))
     with client_factory(settings) as client:
         while not stop.is_set():
             try:
                 housekeeping(factory, settings)
                 count = drain_once(factory, settings, client)
+                count += notice_delivery.drain_once(factory, settings)
             except Exception:
                 log.exception("webhook worker round failed; retrying")
                 if once:

@@ -14,10 +14,10 @@ from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Invitation, Official
 from sopengine.db.repositories import sessions
+from sopengine.domain import notices
 from sopengine.domain.roles import Kind
 from sopengine.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, passwords
-from sopengine.services.officials import normalized_email
 
 INVITE_PATH = "/invite/"
 
@@ -104,8 +104,10 @@ def accept(
     """Set the person's password (and e-mail, when it has none yet) and spend the link."""
     invitation, person = pending(session, token)
     errors: list[FieldError] = []
-    address = normalized_email(email) or person.email
-    if address is None:
+    address, problem = notices.email_problem(email) if email else (person.email, None)
+    if problem:
+        errors.append(FieldError(pointer("email"), problem))
+    elif address is None:
         errors.append(FieldError(pointer("email"), "an e-mail address is needed to sign in"))
     errors += passwords.problems(password, name=person.name, email=address)
     if errors:

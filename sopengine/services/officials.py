@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Ministry, Official
 from sopengine.db.repositories import sessions
+from sopengine.domain import notices
 from sopengine.domain.roles import Kind, Role, role_ministry_problem
 from sopengine.errors import (
     Conflict,
@@ -54,9 +55,11 @@ def create_official(session: Session, actor: Official | None, data: NewOfficial)
         errors.append(FieldError(pointer("roles"), problem))
     if data.kind == Kind.SYSTEM and data.ministry is None:
         errors.append(FieldError(pointer("ministry"), "a system belongs to a ministry"))
+    email, email_problem = notices.email_problem(data.email) if data.email else (None, None)
+    if email_problem:
+        errors.append(FieldError(pointer("email"), email_problem))
     if errors:
         raise ValidationFailed(errors)
-    email = normalized_email(data.email)
     if email and session.scalar(select(Official.id).where(Official.email == email)) is not None:
         raise Conflict(f"an official with email {email} already exists")
 

@@ -1,4 +1,4 @@
-"""Periodic review reminders: ``review.due`` ahead of an applied SOP's review date."""
+"""Reminders: ``review.due`` ahead of an applied SOP's review date, and sign-off deadlines."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from sopengine.config import Settings
 from sopengine.db.dialects import dialect_of
-from sopengine.db.models import ReviewReminder, Sop, SopVersion
+from sopengine.db.models import ReviewReminder, SignoffReminder, Sop, SopVersion
+from sopengine.domain import notices
+from sopengine.domain import signoff as so
 from sopengine.domain.workflow import State
 from sopengine.services import audit, webhooks
+from sopengine.services.signoffs import load_signoffs
 
 
 def announce_reviews(session: Session, settings: Settings, today: date) -> int:
@@ -48,3 +51,53 @@ def announce_reviews(session: Session, settings: Settings, today: date) -> int:
             details={"review_due": due_on},
         )
     return len(due)
+
+
+def announce_deadlines(session: Session, settings: Settings, today: date) -> int:
+    """Emit ``signoff.due_soon`` and ``signoff.overdue`` once per round to pending ministries."""
+    days = settings.notice_deadline_working_days
+    query = (
+        select(SopVersion)
+        .where(
+            SopVersion.state == State.IN_REVIEW,
+            SopVersion.respond_by.is_not(None),
+            SopVersion.respond_by <= so.add_working_days(today, days),
+        )
+        .options(selectinload(SopVersion.sop), selectinload(SopVersion.ministries))
+    )
+    count = 0
+    for version in session.scalars(dialect_of(session).skip_locked(query, SopVersion)).all():
+        assert version.respond_by is not None and version.submitted_at is not None
+        positions = so.current_positions(
+            version.required_ministries,
+            load_signoffs(session, version),
+            version.content_hash,
+            version.review_round,
+        )
+        owed = notices.deadline_due(version.respond_by, version.submitted_at.date(), today, days)
+        for ministry, position in positions.items():
+            if position is not None or owed is None:
+                continue
+            key = (version.id, version.review_round, ministry, owed.value)
+            if session.get(SignoffReminder, key) is not None:
+                continue
+            session.add(
+                SignoffReminder(
+                    version_id=version.id,
+                    review_round=version.review_round,
+                    ministry_code=ministry,
+                    deadline=owed.value,
+                )
+            )
+            webhooks.emit(
+                session,
+                owed.value,
+                sop_code=version.sop.code,
+                ministries=[ministry],
+                data=webhooks.version_data(
+                    version, ministry=ministry, respond_by=version.respond_by.isoformat()
+                ),
+            )
+            count += 1
+    session.flush()
+    return count

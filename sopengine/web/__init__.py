@@ -27,6 +27,7 @@ from sopengine.web.routes import (
     compare,
     edit,
     home,
+    notices,
     sops,
     versions,
 )
@@ -93,6 +94,18 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, not_found)
     static = resources.files("sopengine.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (account, home, sops, versions, edit, actions, compare, check, audit, admin):
+    for module in (
+        account,
+        home,
+        sops,
+        versions,
+        edit,
+        actions,
+        compare,
+        check,
+        audit,
+        admin,
+        notices,
+    ):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)

@@ -66,3 +66,20 @@ ROLES = {
 }
 
 LANGUAGE_NAMES = {"en": N_("English"), "ar": N_("Arabic")}
+
+NOTICE_KINDS = {
+    "signoff.requested": N_("A text awaits my ministry's decision"),
+    "signoff.deadline": N_("My ministry's decision is due soon or overdue"),
+    "version.rejected": N_("A version was rejected"),
+    "version.endorsed": N_("A version was endorsed"),
+    "version.applied": N_("A version was applied"),
+    "version.withdrawn": N_("A version was withdrawn"),
+    "comment.created": N_("A new comment, or a reply to mine"),
+    "review.due": N_("A periodic review is due"),
+}
+
+NOTICE_MODES = {
+    "immediately": N_("Immediately"),
+    "digest": N_("In one summary a day"),
+    "off": N_("Off"),
+}

@@ -5,6 +5,7 @@ from sopengine.db.models.export import ExportRecord
 from sopengine.db.models.idempotency import IdempotencyKey
 from sopengine.db.models.identity import Invitation, SignInAttempt, WebSession
 from sopengine.db.models.ministry import Ministry
+from sopengine.db.models.notice import Notice, NoticeAttempt, NoticePreference, SignoffReminder
 from sopengine.db.models.official import ApiToken, Official
 from sopengine.db.models.review import Comment, SignOff
 from sopengine.db.models.search import SopSearchDocument
@@ -25,10 +26,14 @@ __all__ = [
     "IdempotencyKey",
     "Invitation",
     "Ministry",
+    "Notice",
+    "NoticeAttempt",
+    "NoticePreference",
     "Official",
     "ReviewReminder",
     "SignInAttempt",
     "SignOff",
+    "SignoffReminder",
     "Sop",
     "SopSearchDocument",
     "SopVersion",

@@ -35,6 +35,8 @@ class WebhookEvent(Base):
     ministries: Mapped[list[str]]
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    notices_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the worker derived the e-mail notices of this event (None: not yet)."""
 
 
 class WebhookDelivery(Base):
