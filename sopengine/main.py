@@ -45,9 +45,11 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = None
+    read_factory = session_factory
     if session_factory is None:
         engine = make_engine(settings)
         session_factory = make_sessionmaker(engine)
+        read_factory = make_sessionmaker(engine, reading=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +62,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory
+    app.state.read_sessionmaker = read_factory
     problems.install(app)
     app.add_exception_handler(Replayed, replayed_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -28,9 +28,12 @@ def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit when the endpoint returns, roll back on any error.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent:
-    a client never sees a success that was not stored.
+    a client never sees a success that was not stored. A GET or HEAD gets a reading session
+    (on SQLite it takes the write lock only if and when it writes: db/session.py).
     """
-    session: Session = request.app.state.sessionmaker()
+    reading = request.method in _READ_METHODS
+    factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
+    session: Session = factory()
     try:
         yield session
         session.commit()
@@ -43,6 +46,8 @@ def get_session(request: Request) -> Iterator[Session]:
     finally:
         session.close()
 
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

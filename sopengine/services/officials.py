@@ -14,6 +14,7 @@ from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Ministry, Official
 from sopengine.db.repositories import sessions
 from sopengine.domain.roles import Kind, Role, role_ministry_problem
+from sopengine.domain.text import text_problems
 from sopengine.errors import (
     Conflict,
     FieldError,
@@ -54,6 +55,7 @@ def create_official(session: Session, actor: Official | None, data: NewOfficial)
         errors.append(FieldError(pointer("roles"), problem))
     if data.kind == Kind.SYSTEM and data.ministry is None:
         errors.append(FieldError(pointer("ministry"), "a system belongs to a ministry"))
+    errors += text_problems({"name": data.name, "position": data.position, "email": data.email})
     if errors:
         raise ValidationFailed(errors)
     email = normalized_email(data.email)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText
 from sopengine.domain.roles import Kind
 from sopengine.services.passwords import MAX_LENGTH
 
@@ -26,7 +26,7 @@ class MeOut(BaseModel):
 
 
 class OwnTokenIn(InBody):
-    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    label: Annotated[PlainText, StringConstraints(strip_whitespace=True, max_length=100)] = ""
 
 
 class OwnTokenOut(BaseModel):

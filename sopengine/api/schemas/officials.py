@@ -7,16 +7,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText
 from sopengine.domain.content import MinistryCode
 from sopengine.domain.roles import Kind, Role
 
 
 class OfficialIn(InBody):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    position: Annotated[str, StringConstraints(max_length=200)] = ""
+    name: Annotated[
+        PlainText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    position: Annotated[PlainText, StringConstraints(max_length=200)] = ""
     email: (
-        Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+        Annotated[
+            PlainText,
+            StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320),
+        ]
         | None
     ) = None
     ministry: MinistryCode | None = None
