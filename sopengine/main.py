@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from sopengine import __version__, web
+from sopengine import __version__, sealing, web
 from sopengine.api import problems
 from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
@@ -44,6 +44,7 @@ def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    sealing.sealer(settings)  # a malformed SOPENGINE_SECRET_KEY stops the start, not a request
     engine = None
     read_factory = session_factory
     if session_factory is None:

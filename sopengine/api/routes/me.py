@@ -43,6 +43,7 @@ def token_out(t: ApiToken) -> OwnTokenOut:
         created_at=t.created_at,
         last_used_at=t.last_used_at,
         revoked_at=t.revoked_at,
+        expires_at=t.expires_at,
     )
 
 
@@ -63,7 +64,7 @@ def issue_own_token(
 ) -> JSONResponse:
     if not caller.by_session:
         raise Forbidden("sign in with your password (a session) to issue yourself a token")
-    token, value = officials.own_token(session, caller.official, body.label)
+    token, value = officials.own_token(session, caller.official, body.label, body.expires_at)
     return once.answer(201, OwnTokenCreated(**token_out(token).model_dump(), token=value))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody, PlainText
+from sopengine.api.schemas.common import InBody, PlainText, ShownOnce
 from sopengine.domain.content import MinistryCode
 from sopengine.domain.webhooks import DeliveryStatus
 
@@ -44,8 +44,13 @@ class WebhookOut(BaseModel):
     created_at: datetime
 
 
-class WebhookCreated(WebhookOut):
-    secret: str = Field(description="Standard Webhooks signing secret (whsec_…); shown only here")
+class WebhookCreated(WebhookOut, ShownOnce):
+    secret_fields = ("secret",)
+    when_withheld = "delete the subscription and subscribe again for a new signing secret"
+
+    secret: str | None = Field(
+        description="Standard Webhooks signing secret (whsec_…); shown only here"
+    )
 
 
 class AttemptOut(BaseModel):
