@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from sopengine.config import PROJECT_ROOT, get_settings
@@ -349,6 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        # The SOPENGINE_* environment refuses to load (e.g. production without a key).
+        print(f"sopengine: the settings are not valid: {exc}", file=sys.stderr)
+        return 2
     except SopError as exc:
         print(f"sopengine: {exc.detail}", file=sys.stderr)
         for error in getattr(exc, "errors", []):

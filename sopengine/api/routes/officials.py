@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sopengine.api.deps import RowId, SessionDep, SettingsDep, allowed_to
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
-from sopengine.api.routes.me import token_out
+from sopengine.api.representations import token_out
 from sopengine.api.schemas.me import OwnTokenOut
 from sopengine.api.schemas.officials import (
     InvitationOut,
@@ -114,7 +114,7 @@ def patch_official(
     "/officials/{official_id}/tokens",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenOut,
-    responses=responses(Unauthorized, Forbidden, NotFound),
+    responses=responses(Unauthorized, Forbidden, NotFound, ValidationFailed),
     summary="Issue another API token for a ministry's system (shown once); people issue their "
     "own tokens",
 )
