@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from sopengine.errors import FieldError, pointer
 
@@ -34,7 +35,7 @@ def forbidden_character(value: str) -> str | None:
 def _xml_safe(value: str) -> str:
     problem = forbidden_character(value)
     if problem is not None:
-        raise ValueError(problem)
+        raise PydanticCustomError("xml_forbidden_character", problem)
     return value
 
 

@@ -15,6 +15,7 @@ from sopengine.db.base import utcnow
 from sopengine.db.models import Invitation, Official
 from sopengine.db.repositories import sessions
 from sopengine.domain.roles import Kind
+from sopengine.domain.text import text_problems
 from sopengine.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, passwords
 from sopengine.services.officials import normalized_email
@@ -107,6 +108,7 @@ def accept(
     address = normalized_email(email) or person.email
     if address is None:
         errors.append(FieldError(pointer("email"), "an e-mail address is needed to sign in"))
+    errors += text_problems({"email": email})
     errors += passwords.problems(password, name=person.name, email=address)
     if errors:
         raise ValidationFailed(errors)

@@ -18,7 +18,7 @@ from sopengine.domain.content import (
 )
 from tests.helpers import Officials, Person, bring_to, create_sop, loc, sop_body, version_url
 from tests.web.forms import fields, setting, submit
-from tests.web.pages import csrf_of, sign_in
+from tests.web.pages import sign_in
 
 SOPS = "/api/v1/sops"
 FORBIDDEN = ["\u0000", "\u0001", "\u0007", "\u000b", "\u000c", "\u001f", "\ufffe", "\uffff"]
@@ -204,13 +204,22 @@ async def test_the_withdraw_page_puts_the_problem_beside_the_reason(
     client, officials: Officials
 ) -> None:
     await bring_to(client, officials, "draft")
-    page = await sign_in(client, officials.signatory["MOMD"])
+    csrf = await sign_in(client, officials.signatory["MOMD"])
     url = "/sops/SOP-RR-001/versions/1/action/withdraw"
-    form = await client.get(url)
-    response = await submit(
-        client, url, [("csrf_token", csrf_of(form.text or page)), ("reason", "gone\u0007")]
-    )
+    response = await submit(client, url, [("csrf_token", csrf), ("reason", "gone\u0007")])
     assert response.status_code == 422
+    assert "U+0007" in response.text
+
+
+async def test_the_revise_page_puts_the_problem_beside_the_change_summary(
+    client, officials: Officials
+) -> None:
+    await bring_to(client, officials, "applied")
+    csrf = await sign_in(client, officials.drafter["MOMD"])
+    url = "/sops/SOP-RR-001/revise"
+    response = await submit(client, url, [("csrf_token", csrf), ("change_summary", "fix\u0007")])
+    assert response.status_code == 422
+    assert '<p class="field-error" id="change_summary-error">' in response.text
     assert "U+0007" in response.text
 
 
