@@ -224,13 +224,9 @@ def own_token(
 
 def tokens_of(session: Session, official: Official) -> list[ApiToken]:
     """Every token of the official (revoked and expired too), oldest first."""
-    return own_tokens(session, official)
-
-
-def own_tokens(session: Session, person: Official) -> list[ApiToken]:
     return list(
         session.scalars(
-            select(ApiToken).where(ApiToken.official_id == person.id).order_by(ApiToken.id)
+            select(ApiToken).where(ApiToken.official_id == official.id).order_by(ApiToken.id)
         )
     )
 

@@ -64,7 +64,7 @@ def issue_own_token(
     summary="Your API tokens, without their secrets",
 )
 def list_own_tokens(official: CurrentOfficial, session: SessionDep) -> list[OwnTokenOut]:
-    return [token_out(t) for t in officials.own_tokens(session, official)]
+    return [token_out(t) for t in officials.tokens_of(session, official)]
 
 
 @router.delete(
