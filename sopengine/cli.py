@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from sopengine.config import PROJECT_ROOT, get_settings
@@ -63,7 +64,7 @@ def _officials_create(args: argparse.Namespace) -> int:
     with _transaction() as session:
         official = officials.create_official(session, None, new)
         if official.kind == Kind.SYSTEM:
-            secret = officials.token_for_system(session, None, official)
+            _, secret = officials.token_for_system(session, None, official)
         else:
             secret = invitations.issue(session, settings, None, official).url
     # Printed only once committed: a link or token shown is one that exists.
@@ -165,6 +166,27 @@ def _audit_verify(_: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _secrets_new_key(_: argparse.Namespace) -> int:
+    from sopengine import sealing
+
+    print(sealing.new_key())
+    return 0
+
+
+def _secrets_rotate(_: argparse.Namespace) -> int:
+    from sopengine import sealing
+    from sopengine.services import webhooks
+
+    try:
+        with _transaction() as session:
+            count = webhooks.reseal_secrets(session, get_settings())
+    except sealing.SealError as exc:
+        print(f"sopengine: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"{count} stored secrets sealed again with the first key of SOPENGINE_SECRET_KEY")
+    return 0
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -298,6 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_audit_verify
     )
 
+    keys = sub.add_parser("secrets", help="the key sealing stored secrets").add_subparsers(
+        dest="secrets_command", required=True
+    )
+    keys.add_parser("new-key", help="print a new key for SOPENGINE_SECRET_KEY").set_defaults(
+        handler=_secrets_new_key
+    )
+    keys.add_parser(
+        "rotate",
+        help="seal every stored secret with the first key of SOPENGINE_SECRET_KEY (the others "
+        "only open); then the old keys can be removed",
+    ).set_defaults(handler=_secrets_rotate)
+
     serve = sub.add_parser("serve", help="upgrade the database and run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -324,6 +358,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        # The SOPENGINE_* environment refuses to load (e.g. production without a key).
+        print(f"sopengine: the settings are not valid: {exc}", file=sys.stderr)
+        return 2
     except SopError as exc:
         print(f"sopengine: {exc.detail}", file=sys.stderr)
         for error in getattr(exc, "errors", []):

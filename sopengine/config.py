@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -21,6 +22,16 @@ def _default_templates_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOPENGINE_", extra="ignore")
 
+    mode: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start without SOPENGINE_SECRET_KEY and never uses "
+        "the development key",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated keys sealing stored secrets (webhook signing secrets); the "
+        "first seals, every one opens (see sopengine/sealing.py)",
+    )
     database_url: str = Field(
         default_factory=lambda: f"sqlite:///{Path.cwd() / 'sopengine.db'}",
         description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db",
@@ -109,6 +120,19 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+    @model_validator(mode="after")
+    def _production_needs_a_key(self) -> Settings:
+        if self.production and not (self.secret_key and self.secret_key.get_secret_value()):
+            raise ValueError(
+                "SOPENGINE_MODE=production needs SOPENGINE_SECRET_KEY (make one with: "
+                "sopengine secrets new-key)"
+            )
+        return self
 
     @field_validator("public_url")
     @classmethod

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from sopengine import __version__, web
+from sopengine import __version__, sealing, web
 from sopengine.api import problems
 from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
@@ -45,10 +45,13 @@ def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    sealing.sealer(settings)  # a malformed SOPENGINE_SECRET_KEY stops the start, not a request
     engine = None
+    read_factory = session_factory
     if session_factory is None:
         engine = make_engine(settings)
         session_factory = make_sessionmaker(engine)
+        read_factory = make_sessionmaker(engine, reading=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +64,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory
+    app.state.read_sessionmaker = read_factory
     problems.install(app)
     app.add_exception_handler(Replayed, replayed_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -74,7 +74,7 @@ def make_system(db: Session, name: str, ministry: str, roles: list[str]) -> Pers
             name=name, roles=roles, ministry=ministry, kind=Kind.SYSTEM, position="System"
         ),
     )
-    return Person(official, officials_service.token_for_system(db, None, official))
+    return Person(official, officials_service.token_for_system(db, None, official)[1])
 
 
 def make_officials(db: Session) -> Officials:

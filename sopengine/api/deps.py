@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -15,8 +14,8 @@ from sopengine.config import Settings
 from sopengine.db.models import Official, Sop, SopVersion, WebSession
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
-from sopengine.errors import SopError, Unauthorized
-from sopengine.services import officials, signin, sops
+from sopengine.errors import Forbidden, SopError, Unauthorized
+from sopengine.services import access, signin, sops
 
 
 def get_settings(request: Request) -> Settings:
@@ -28,9 +27,12 @@ def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit when the endpoint returns, roll back on any error.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent:
-    a client never sees a success that was not stored.
+    a client never sees a success that was not stored. A GET or HEAD gets a reading session
+    (on SQLite it takes the write lock only if and when it writes: db/session.py).
     """
-    session: Session = request.app.state.sessionmaker()
+    reading = request.method in _READ_METHODS
+    factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
+    session: Session = factory()
     try:
         yield session
         session.commit()
@@ -39,10 +41,22 @@ def get_session(request: Request) -> Iterator[Session]:
         if isinstance(exc, SopError) and exc.keep is not None:
             exc.keep(session)
             session.commit()
+        elif isinstance(exc, Forbidden):
+            access.record_forbidden(
+                session,
+                getattr(request.state, "official_id", None),
+                client_address(request),
+                request.method,
+                request.url.path,
+                exc.detail,
+            )
+            session.commit()
         raise
     finally:
         session.close()
 
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -84,12 +98,12 @@ def current_caller(
     """A bearer token wins; else the session cookie (with its CSRF token on state changes)."""
     address = client_address(request)
     if credentials is not None and credentials.credentials:
-        official = officials.authenticate(
-            session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
-        )
+        official = access.token_holder(session, settings, credentials.credentials, address)
+        request.state.official_id = official.id
         return Caller(official, address=address)
     if cookie:
         person, web = signin.authenticate(session, settings, cookie)
+        request.state.official_id = person.id
         if request.method not in _SAFE_METHODS:
             signin.check_csrf(web, request.headers.get(signin.CSRF_HEADER))
         return Caller(person, web, address)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from sopengine.api.deps import CurrentOfficial, SessionDep, SettingsDep
+from sopengine.api.schemas.common import ShownOnce
 from sopengine.db.models import Official
 from sopengine.services import idempotency
 from sopengine.services.idempotency import StoredAnswer, request_fingerprint
@@ -56,11 +57,18 @@ class OnceCall:
     def answer(
         self, status_code: int, model: BaseModel, headers: dict[str, str] | None = None
     ) -> JSONResponse:
-        """The endpoint's answer, kept under the key (if any) in the same transaction."""
-        stored = StoredAnswer(status_code, model.model_dump(mode="json"), headers or {})
+        """The endpoint's answer, kept under the key (if any) in the same transaction; an
+        answer's secrets are not kept (a replay answers it without them)."""
+        answer = StoredAnswer(status_code, model.model_dump(mode="json"), headers or {})
         if self.key is not None:
-            idempotency.store(self.session, self.official, self.key, stored)
-        return JSONResponse(stored.body, status_code=stored.status_code, headers=stored.headers)
+            kept = model.without_secrets() if isinstance(model, ShownOnce) else answer.body
+            idempotency.store(
+                self.session,
+                self.official,
+                self.key,
+                StoredAnswer(status_code, kept, answer.headers),
+            )
+        return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
 
 
 async def _raw_body(request: Request) -> bytes:

@@ -1,4 +1,4 @@
-"""Building API representations of versions, sign-offs and comments."""
+"""Building API representations of versions, sign-offs, comments and API tokens."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from sqlalchemy.orm import Session
 
 from sopengine.api import etag as etags
 from sopengine.api.schemas.comments import CommentOut
+from sopengine.api.schemas.me import OwnTokenOut
 from sopengine.api.schemas.officials import OfficialRef
 from sopengine.api.schemas.signoffs import SignaturePreview, SignoffOut, SignoffRecord
 from sopengine.api.schemas.versions import VersionOut
 from sopengine.db.base import utcnow
-from sopengine.db.models import Comment, Official, SignOff, SopVersion
+from sopengine.db.models import ApiToken, Comment, Official, SignOff, SopVersion
 from sopengine.domain import permissions
 from sopengine.domain import signoff as so
 from sopengine.domain.permissions import Action
@@ -23,6 +24,18 @@ from sopengine.urls import version_path
 
 def official_ref(o: Official) -> OfficialRef:
     return OfficialRef(id=o.id, name=o.name, position=o.position, kind=Kind(o.kind))
+
+
+def token_out(t: ApiToken) -> OwnTokenOut:
+    return OwnTokenOut(
+        id=t.id,
+        label=t.label,
+        prefix=t.prefix,
+        created_at=t.created_at,
+        last_used_at=t.last_used_at,
+        revoked_at=t.revoked_at,
+        expires_at=t.expires_at,
+    )
 
 
 def comment_out(c: Comment) -> CommentOut:

@@ -1,7 +1,14 @@
-"""Engine and session factory.
+"""Engine and session factories.
 
-SQLite: every transaction starts with ``BEGIN IMMEDIATE`` so writers are serialized by
-the database (the pysqlite recipe from SQLAlchemy's docs); WAL lets readers go on.
+SQLite allows one writer at a time. A transaction that will write begins ``IMMEDIATE``, so
+writers queue on the database's write lock (``busy_timeout``) instead of failing halfway; a
+reading transaction (a GET) begins ``DEFERRED`` and, with WAL, never waits for a writer.
+When a reading transaction must write after all (a token's last-used time, an export's
+register entry, an audit event), it is *promoted* just before its first write: its read
+snapshot ends and a write transaction begins ``IMMEDIATE`` on the same connection. Upgrading
+the deferred transaction in place would fail at once (``SQLITE_BUSY_SNAPSHOT``) whenever
+another writer committed since it began reading; a fresh ``BEGIN IMMEDIATE`` waits its turn.
+
 PostgreSQL: ordinary pooled connections; coordination uses row and advisory locks.
 """
 
@@ -9,10 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import Settings
+
+READING = "sopengine_reading"
+"""Execution option of a reading engine: its transactions begin DEFERRED on SQLite."""
+_WRITING = "sopengine_writing"
+"""Per connection, per transaction: whether it holds (or will take) SQLite's write lock."""
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
 
 
 def make_engine(settings: Settings, **kwargs: Any) -> Engine:
@@ -39,9 +52,33 @@ def _serialize_sqlite_writers(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(conn: Connection) -> None:
+        writing = not conn.get_execution_options().get(READING, False)
+        conn.info[_WRITING] = writing
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN DEFERRED")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        words = statement.lstrip().split(None, 1)
+        if words and words[0].upper() in _WRITES:
+            take_write_lock(conn)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def take_write_lock(conn: Connection) -> None:
+    """Make this SQLite transaction the writer (promote a reading one); once per transaction.
+
+    Anything the transaction read before is from the snapshot that ends here, so a caller
+    that decides a write from what it reads (the audit chain's head) calls this first."""
+    if conn.dialect.name != "sqlite" or conn.info.get(_WRITING, True):
+        return
+    conn.info[_WRITING] = True
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine, *, reading: bool = False) -> sessionmaker[Session]:
+    """Sessions of one transaction each; ``reading`` ones begin without SQLite's write lock."""
+    bind = engine.execution_options(**{READING: True}) if reading else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)

@@ -15,21 +15,36 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from sopengine.domain.text import XmlSafe, forbidden_character
 from sopengine.errors import FieldError, pointer
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "ar")
 RTL_LANGUAGES = frozenset({"ar"})
 
+# Limits no real SOP reaches, which bound the work one text can cause (validation, hashing,
+# Word export, comparison). Exceeding one is a 422 with a pointer to where.
 MAX_TEXT_CHARS = 20_000
+"""Characters in one text in one language (a purpose, a step's description, an input …)."""
 MAX_TITLE_CHARS = 300
-MAX_STEPS = 1_000
+"""Characters in the version's title, per language."""
+MAX_STEPS = 300
+"""Steps in the whole procedure, nested steps counted."""
+MAX_STEP_INPUTS = 50
+"""Inputs of one step."""
+MAX_STEP_OUTPUTS = 50
+"""Outputs of one step."""
 MAX_STEP_DEPTH = 6
-MAX_LIST_ITEMS = 500
+"""How deep steps nest (1 = top level)."""
+MAX_SUPPORTING = 32
+"""Supporting ministries of one step."""
+MAX_SECTION_ITEMS = 200
+"""Items in each list section: definitions, references, responsibilities, records, annexes."""
+MAX_CITATION_CHARS = 500
 
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 MinistryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
 StepId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), XmlSafe]
 LocalizedText = dict[LanguageCode, Text]
 """A human text keyed by language code: ``{"en": "…", "ar": "…"}``."""
 
@@ -47,7 +62,7 @@ class Definition(_Strict):
 
 class Reference(_Strict):
     title: LocalizedText
-    citation: Annotated[str, StringConstraints(max_length=500)] = ""
+    citation: Annotated[str, StringConstraints(max_length=MAX_CITATION_CHARS), XmlSafe] = ""
 
 
 class Responsibility(_Strict):
@@ -58,13 +73,13 @@ class Responsibility(_Strict):
 class Step(_Strict):
     id: StepId
     actor: MinistryCode
-    supporting: Annotated[list[MinistryCode], Field(max_length=32)] = []
+    supporting: Annotated[list[MinistryCode], Field(max_length=MAX_SUPPORTING)] = []
     title: LocalizedText
     description: LocalizedText | None = None
-    inputs: Annotated[list[LocalizedText], Field(max_length=MAX_LIST_ITEMS)] = []
-    outputs: Annotated[list[LocalizedText], Field(max_length=MAX_LIST_ITEMS)] = []
+    inputs: Annotated[list[LocalizedText], Field(max_length=MAX_STEP_INPUTS)] = []
+    outputs: Annotated[list[LocalizedText], Field(max_length=MAX_STEP_OUTPUTS)] = []
     time_limit: LocalizedText | None = None
-    steps: Annotated[list[Step], Field(max_length=MAX_LIST_ITEMS)] = []
+    steps: Annotated[list[Step], Field(max_length=MAX_STEPS)] = []
 
 
 class RecordKept(_Strict):
@@ -81,12 +96,12 @@ class Annex(_Strict):
 class SopContent(_Strict):
     purpose: LocalizedText
     scope: LocalizedText
-    definitions: Annotated[list[Definition], Field(max_length=MAX_LIST_ITEMS)] = []
-    references: Annotated[list[Reference], Field(max_length=MAX_LIST_ITEMS)] = []
-    responsibilities: Annotated[list[Responsibility], Field(max_length=MAX_LIST_ITEMS)] = []
-    procedure: Annotated[list[Step], Field(max_length=MAX_LIST_ITEMS)] = []
-    records: Annotated[list[RecordKept], Field(max_length=MAX_LIST_ITEMS)] = []
-    annexes: Annotated[list[Annex], Field(max_length=MAX_LIST_ITEMS)] = []
+    definitions: Annotated[list[Definition], Field(max_length=MAX_SECTION_ITEMS)] = []
+    references: Annotated[list[Reference], Field(max_length=MAX_SECTION_ITEMS)] = []
+    responsibilities: Annotated[list[Responsibility], Field(max_length=MAX_SECTION_ITEMS)] = []
+    procedure: Annotated[list[Step], Field(max_length=MAX_STEPS)] = []
+    records: Annotated[list[RecordKept], Field(max_length=MAX_SECTION_ITEMS)] = []
+    annexes: Annotated[list[Annex], Field(max_length=MAX_SECTION_ITEMS)] = []
 
 
 SECTIONS: tuple[str, ...] = tuple(SopContent.model_fields)
@@ -274,6 +289,8 @@ def _check_localized(
             errors.append(FieldError(pointer(*path, lang), f"text in {lang!r} is required"))
         elif len(value) > max_chars:
             errors.append(FieldError(pointer(*path, lang), f"longer than {max_chars} characters"))
+        elif (problem := forbidden_character(value)) is not None:
+            errors.append(FieldError(pointer(*path, lang), problem))
     for lang in localized.keys() - set(languages):
         errors.append(
             FieldError(pointer(*path, lang), f"{lang!r} is not one of the version's languages")
@@ -303,7 +320,12 @@ def _check_steps(content: SopContent) -> list[FieldError]:
         if len(set(step.supporting)) != len(step.supporting):
             errors.append(FieldError(pointer(*where, "supporting"), "ministries must not repeat"))
     if count > MAX_STEPS:
-        errors.append(FieldError(pointer("content", "procedure"), f"at most {MAX_STEPS} steps"))
+        errors.append(
+            FieldError(
+                pointer("content", "procedure"),
+                f"at most {MAX_STEPS} steps, nested steps counted; this procedure has {count}",
+            )
+        )
     return errors
 
 

@@ -26,7 +26,8 @@ def record(
     """Append one event linked to the current head of the chain.
 
     Appends are serialized so the chain never forks: PostgreSQL takes a transaction-level
-    advisory lock; SQLite transactions already begin IMMEDIATE (one writer at a time).
+    advisory lock; on SQLite the transaction takes the write lock (one writer at a time)
+    before the head is read.
     """
     dialect_of(session).serialize_audit_appends(session)
     head = events.head(session)

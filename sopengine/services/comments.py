@@ -10,6 +10,7 @@ from sopengine.db.models import Comment, Official, SopVersion
 from sopengine.domain import permissions
 from sopengine.domain.content import SopContent, anchors
 from sopengine.domain.permissions import Action
+from sopengine.domain.text import text_problems
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, facts, webhooks
 
@@ -48,6 +49,7 @@ def add_comment(
             errors.append(FieldError(pointer("parent_id"), "no such comment on this version"))
     if not body.strip():
         errors.append(FieldError(pointer("body"), "must not be empty"))
+    errors += text_problems({"anchor": anchor, "body": body})
     if errors:
         raise ValidationFailed(errors)
     comment = Comment(

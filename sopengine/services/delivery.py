@@ -25,6 +25,7 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from sopengine import sealing
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.dialects import dialect_of
@@ -67,9 +68,16 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
     )
     query = dialect_of(session).skip_locked(query, WebhookDelivery)
     lease_until = now + timedelta(seconds=settings.webhook_lease_seconds)
+    sealer = sealing.sealer(settings)
     claimed = []
     for d in session.scalars(query):
         d.lease_until = lease_until
+        try:
+            secret = sealing.open_webhook_secret(sealer, d.subscription.sealed_secret)
+        except sealing.SealError as exc:
+            # Left pending (its lease expires): it is sent once the right key is configured.
+            log.error("delivery %s: cannot open the signing secret: %s", d.id, exc)
+            continue
         d.attempts += 1
         body = json.dumps(
             d.event.payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
@@ -79,7 +87,7 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
                 d.id,
                 d.message_id,
                 d.subscription.url,
-                d.subscription.secret,
+                secret,
                 body.encode(),
                 d.attempts,
                 lease_until,

@@ -13,6 +13,7 @@ from sopengine.db.models import Ministry, Official, SopVersion, VersionMinistry
 from sopengine.domain import permissions
 from sopengine.domain.content import SopContent, VersionText, check_version_text
 from sopengine.domain.permissions import Action
+from sopengine.domain.text import text_problems
 from sopengine.errors import PreconditionFailed, ValidationFailed
 from sopengine.services import audit, facts, search
 
@@ -57,7 +58,7 @@ def update_text(
     added = sorted(set(new.required_ministries) - set(current.required_ministries))
     if removed:
         permissions.authorize(Action.REMOVE_REQUIRED_MINISTRY, actor, facts.of_version(version))
-    require_valid(new, version.sop.lead_ministry_code, ministry_codes(session))
+    require_valid(new, version.sop.lead_ministry_code, ministry_codes(session), change_summary)
     old_hash = version.content_hash
     apply_text(version, new)
     details: dict[str, object] = {"from_hash": old_hash, "to_hash": version.content_hash}
@@ -96,8 +97,11 @@ def version_text(version: SopVersion) -> VersionText:
     )
 
 
-def require_valid(text: VersionText, lead: str, known: set[str]) -> None:
+def require_valid(
+    text: VersionText, lead: str, known: set[str], change_summary: str | None = None
+) -> None:
     errors = check_version_text(text, lead_ministry=lead, known_ministries=known)
+    errors += text_problems({"change_summary": change_summary})
     if errors:
         raise ValidationFailed(errors)
 

@@ -16,6 +16,7 @@ from sopengine.db.models import Invitation, Official
 from sopengine.db.repositories import sessions
 from sopengine.domain import notices
 from sopengine.domain.roles import Kind
+from sopengine.domain.text import text_problems
 from sopengine.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, passwords
 
@@ -109,6 +110,7 @@ def accept(
         errors.append(FieldError(pointer("email"), problem))
     elif address is None:
         errors.append(FieldError(pointer("email"), "an e-mail address is needed to sign in"))
+    errors += text_problems({"email": email})
     errors += passwords.problems(password, name=person.name, email=address)
     if errors:
         raise ValidationFailed(errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sopengine.db.models import ApiToken, Ministry, Official
 from sopengine.db.repositories import sessions
 from sopengine.domain import notices
 from sopengine.domain.roles import Kind, Role, role_ministry_problem
+from sopengine.domain.text import text_problems
 from sopengine.errors import (
     Conflict,
     FieldError,
@@ -27,6 +28,18 @@ from sopengine.errors import (
 from sopengine.services import audit
 
 TOKEN_PREFIX = "sope_"
+INVALID_TOKEN = "the API token is not valid (unknown, revoked or expired)"
+"""The one answer to every refused token: which of these it was is audited, not said."""
+
+
+class TokenRefused(Unauthorized):
+    """A refused API token, with the reason kept for the audit log (never in the answer)."""
+
+    def __init__(
+        self, reason: str, token_id: int | None = None, official_id: int | None = None
+    ) -> None:
+        super().__init__(INVALID_TOKEN)
+        self.reason, self.token_id, self.official_id = reason, token_id, official_id
 
 
 def hash_token(token: str) -> str:
@@ -55,6 +68,7 @@ def create_official(session: Session, actor: Official | None, data: NewOfficial)
         errors.append(FieldError(pointer("roles"), problem))
     if data.kind == Kind.SYSTEM and data.ministry is None:
         errors.append(FieldError(pointer("ministry"), "a system belongs to a ministry"))
+    errors += text_problems({"name": data.name, "position": data.position, "email": data.email})
     email, email_problem = notices.email_problem(data.email) if data.email else (None, None)
     if email_problem:
         errors.append(FieldError(pointer("email"), email_problem))
@@ -140,9 +154,17 @@ def admin_without_password(session: Session) -> Official | None:
 
 
 def issue_token(
-    session: Session, official: Official, issued_by: Official | None, label: str = ""
+    session: Session,
+    official: Official,
+    issued_by: Official | None,
+    label: str = "",
+    expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token; its value is answered only here and stored only as a hash."""
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed([FieldError(pointer("expires_at"), "must be in the future")])
+    if errors := text_problems({"label": label}):
+        raise ValidationFailed(errors)
     value = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         official_id=official.id,
@@ -151,59 +173,88 @@ def issue_token(
         label=label.strip(),
         issued_by_id=issued_by.id if issued_by else None,
         created_at=utcnow(),
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()
     return token, value
 
 
-def token_for_system(session: Session, actor: Official | None, system: Official) -> str:
+def token_for_system(
+    session: Session,
+    actor: Official | None,
+    system: Official,
+    label: str = "",
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
     """An admin's token for a ministry's system. A person's tokens are that person's own."""
     if system.kind != Kind.SYSTEM:
         raise Forbidden(
             "an admin issues tokens only for ministries' systems; a person issues its own "
             "tokens after signing in"
         )
-    token, value = issue_token(session, system, actor)
-    audit.record(
-        session, actor, "token.issued", details={"official_id": system.id, "token_id": token.id}
-    )
-    return value
-
-
-def own_token(session: Session, person: Official, label: str) -> tuple[ApiToken, str]:
-    token, value = issue_token(session, person, person, label)
+    token, value = issue_token(session, system, actor, label, expires_at)
     audit.record(
         session,
-        person,
+        actor,
         "token.issued",
-        details={"official_id": person.id, "token_id": token.id, "label": token.label},
+        details={"official_id": system.id, "token_id": token.id, "expires_at": _iso(expires_at)},
     )
     return token, value
 
 
-def own_tokens(session: Session, person: Official) -> list[ApiToken]:
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def own_token(
+    session: Session, person: Official, label: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    token, value = issue_token(session, person, person, label, expires_at)
+    audit.record(
+        session,
+        person,
+        "token.issued",
+        details={
+            "official_id": person.id,
+            "token_id": token.id,
+            "label": token.label,
+            "expires_at": _iso(expires_at),
+        },
+    )
+    return token, value
+
+
+def tokens_of(session: Session, official: Official) -> list[ApiToken]:
+    """Every token of the official (revoked and expired too), oldest first."""
     return list(
         session.scalars(
-            select(ApiToken).where(ApiToken.official_id == person.id).order_by(ApiToken.id)
+            select(ApiToken).where(ApiToken.official_id == official.id).order_by(ApiToken.id)
         )
     )
 
 
 def revoke_own_token(session: Session, person: Official, token_id: int) -> ApiToken:
+    return revoke_token(session, person, person, token_id)
+
+
+def revoke_token(
+    session: Session, actor: Official | None, official: Official, token_id: int
+) -> ApiToken:
+    """Revoke one token of the official, by id (its other tokens keep working)."""
     token = session.scalar(
-        select(ApiToken).where(ApiToken.id == token_id, ApiToken.official_id == person.id)
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.official_id == official.id)
     )
     if token is None:
-        raise NotFound(f"you have no token {token_id}")
+        raise NotFound(f"official {official.id} has no token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
         audit.record(
             session,
-            person,
+            actor,
             "token.revoked",
-            details={"official_id": person.id, "token_id": token.id},
+            details={"official_id": official.id, "token_id": token.id},
         )
     return token
 
@@ -248,20 +299,23 @@ def set_active(
 
 
 def authenticate(session: Session, token: str, touch_after: timedelta) -> Official:
-    """The active official holding this unrevoked token; records when it was last used."""
+    """The active official holding this unrevoked, unexpired token; records when it was last
+    used. Every refusal is the same ``TokenRefused`` to the caller."""
     row = session.execute(
         select(ApiToken, Official)
         .join(Official, ApiToken.official_id == Official.id)
         .where(ApiToken.token_hash == hash_token(token))
     ).first()
     if row is None:
-        raise Unauthorized("the API token is not valid")
+        raise TokenRefused("unknown")
     api_token, official = row
-    if api_token.revoked_at is not None:
-        raise Unauthorized("the API token has been revoked")
-    if not official.active:
-        raise Unauthorized("the official's account is deactivated")
     now = utcnow()
+    if api_token.revoked_at is not None:
+        raise TokenRefused("revoked", api_token.id, official.id)
+    if api_token.expires_at is not None and now >= api_token.expires_at:
+        raise TokenRefused("expired", api_token.id, official.id)
+    if not official.active:
+        raise TokenRefused("deactivated", api_token.id, official.id)
     # Touching on every request would turn every read into a write; a minute's grain is enough.
     if api_token.last_used_at is None or now - api_token.last_used_at >= touch_after:
         api_token.last_used_at = now

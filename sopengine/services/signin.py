@@ -27,12 +27,11 @@ from sopengine.errors import (
     Forbidden,
     ReauthenticationFailed,
     SopError,
-    TooManyRequests,
     Unauthorized,
     ValidationFailed,
     keeping,
 )
-from sopengine.services import audit, passwords
+from sopengine.services import access, audit, passwords
 from sopengine.services.officials import normalized_email
 
 SESSION_COOKIE = "sopengine_session"
@@ -58,7 +57,7 @@ class SignedIn:
 def sign_in(
     session: Session, settings: Settings, email: str, password: str, address: str
 ) -> SignedIn:
-    _check_address(session, settings, address)
+    access.check_address(session, settings, address)
     person = session.scalar(
         select(Official).where(
             Official.email == normalized_email(email), Official.kind == Kind.PERSON
@@ -192,16 +191,12 @@ def sign_out_everywhere(session: Session, person: Official) -> int:
 # --- the throttle ------------------------------------------------------------------------
 
 
-def _window(settings: Settings) -> datetime:
-    return utcnow() - timedelta(minutes=settings.signin_lock_minutes)
-
-
 def _locked(session: Session, settings: Settings, official_id: int) -> bool:
     return _failures_since_success(session, settings, official_id) >= settings.signin_max_failures
 
 
 def _failures_since_success(session: Session, settings: Settings, official_id: int) -> int:
-    since = _window(settings)
+    since = access.window_start(settings)
     last_success = session.scalar(
         select(func.max(SignInAttempt.attempted_at)).where(
             SignInAttempt.official_id == official_id,
@@ -221,25 +216,6 @@ def _failures_since_success(session: Session, settings: Settings, official_id: i
     )
 
 
-def _check_address(session: Session, settings: Settings, address: str) -> None:
-    since = _window(settings)
-    failures = (
-        session.scalar(
-            select(func.count(SignInAttempt.id)).where(
-                SignInAttempt.address == address,
-                ~SignInAttempt.succeeded,
-                SignInAttempt.attempted_at >= since,
-            )
-        )
-        or 0
-    )
-    if failures >= settings.signin_address_max_failures:
-        raise TooManyRequests(
-            "too many failed sign-ins from this address; wait and try again",
-            retry_after=settings.signin_lock_minutes * 60,
-        )
-
-
 def _failure(
     error: SopError,
     settings: Settings,
@@ -250,23 +226,18 @@ def _failure(
 ) -> SopError:
     """The refusal, keeping the failed attempt (and, at the limit, the lock) on record."""
     official_id = person.id if person is not None else None
+    recorded = access.failure(
+        error,
+        address,
+        action,
+        official_id,
+        {"official_id": official_id, "address": address, **details},
+    )
+    keep_attempt = recorded.keep
+    assert keep_attempt is not None
 
     def keep(session: Session) -> None:
-        session.add(
-            SignInAttempt(
-                official_id=official_id,
-                address=address[:64],
-                succeeded=False,
-                attempted_at=utcnow(),
-            )
-        )
-        session.flush()
-        audit.record(
-            session,
-            None,
-            action,
-            details={"official_id": official_id, "address": address, **details},
-        )
+        keep_attempt(session)
         if official_id is not None and (
             _failures_since_success(session, settings, official_id) == settings.signin_max_failures
         ):

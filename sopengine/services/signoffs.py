@@ -14,6 +14,7 @@ from sopengine.domain import permissions
 from sopengine.domain import signoff as so
 from sopengine.domain.permissions import Action
 from sopengine.domain.roles import Kind
+from sopengine.domain.text import text_problems
 from sopengine.errors import FieldError, NotFound, StaleContentHash, ValidationFailed, pointer
 from sopengine.services import audit, facts, signin, webhooks
 from sopengine.services.workflow import fire_internal
@@ -80,6 +81,8 @@ def record_signoff(
             "the content hash you sent is not this version's current text; read it again "
             "and sign what you read"
         )
+    if errors := text_problems({"comment": data.comment}):
+        raise ValidationFailed(errors)
     comment = data.comment.strip()
     if data.decision == so.Decision.REJECT and not comment:
         raise ValidationFailed([FieldError(pointer("comment"), "a rejection needs reasons")])

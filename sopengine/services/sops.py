@@ -16,6 +16,7 @@ from sopengine.domain.content import (
     restrict_languages,
 )
 from sopengine.domain.permissions import Action
+from sopengine.domain.text import text_problems
 from sopengine.domain.workflow import Facts, State
 from sopengine.errors import Conflict, FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, facts, search
@@ -124,6 +125,8 @@ def revise(session: Session, actor: Official, code: str, change_summary: str) ->
         raise NotFound(f"no SOP with code {code}")
     existing = versions.versions_of(session, sop)
     permissions.authorize(Action.REVISE, actor, facts.of_sop(sop, existing))
+    if errors := text_problems({"change_summary": change_summary}):
+        raise ValidationFailed(errors)
     latest = existing[-1]
     new = SopVersion(
         sop_id=sop.id,

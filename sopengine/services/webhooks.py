@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from sopengine import sealing
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import (
@@ -102,7 +103,8 @@ class NewSubscription:
 
 def subscribe(
     session: Session, settings: Settings, actor: Official, data: NewSubscription
-) -> WebhookSubscription:
+) -> tuple[WebhookSubscription, str]:
+    """The subscription and its signing secret, which is stored only sealed."""
     # A ministry's official subscribes for its own ministry unless it names one.
     ministry = data.ministry if data.ministry is not None else actor.ministry_code
     permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=ministry))
@@ -120,11 +122,12 @@ def subscribe(
         errors.append(FieldError(pointer("url"), problem))
     if errors:
         raise ValidationFailed(errors)
+    secret = rules.new_secret()
     sub = WebhookSubscription(
         url=data.url,
         event_types=sorted(set(data.event_types)),
         ministry_code=ministry,
-        secret=rules.new_secret(),
+        sealed_secret=sealing.seal_webhook_secret(sealing.sealer(settings), secret),
         created_by_id=actor.id,
         active=True,
         created_at=utcnow(),
@@ -142,7 +145,7 @@ def subscribe(
             "ministry": ministry,
         },
     )
-    return sub
+    return sub, secret
 
 
 def visible_to(actor: Official, sub: WebhookSubscription) -> bool:
@@ -230,3 +233,21 @@ def redeliver(
         details={"webhook_id": sub.id, "delivery_id": delivery.id},
     )
     return delivery
+
+
+def reseal_secrets(session: Session, settings: Settings) -> int:
+    """Seal every stored signing secret with the first configured key (key rotation);
+    answers how many were resealed. A secret no configured key opens stops it, unchanged."""
+    sealer = sealing.sealer(settings)
+    count = 0
+    for sub in session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id)):
+        if sub.sealed_secret.startswith(sealing.VERSION):
+            resealed = sealer.reseal(sub.sealed_secret, sealing.WEBHOOK_SECRET)
+        else:  # written in plain text by a service older than the sealing
+            resealed = sealing.seal_webhook_secret(sealer, sub.sealed_secret)
+        if resealed is not None:
+            sub.sealed_secret = resealed
+            count += 1
+    session.flush()
+    audit.record(session, None, "secrets.resealed", details={"webhook_secrets": count})
+    return count

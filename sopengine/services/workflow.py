@@ -21,6 +21,7 @@ from sopengine.db.models import Official, Sop, SopVersion
 from sopengine.db.repositories import versions
 from sopengine.domain import permissions, workflow
 from sopengine.domain import signoff as so
+from sopengine.domain.text import text_problems
 from sopengine.domain.workflow import Facts
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
 from sopengine.services import audit, facts, webhooks
@@ -208,7 +209,7 @@ def _announce_supersede(f: Firing) -> None:
 def _check_withdraw(data: ActionInput, today: date) -> list[FieldError]:
     if not (data.reason or "").strip():
         return [FieldError(pointer("reason"), "a reason is required to withdraw")]
-    return []
+    return text_problems({"reason": data.reason})
 
 
 def _withdraw(f: Firing) -> Details:

@@ -52,6 +52,7 @@ def viewer(request: Request, session: SessionDep, settings: SettingsDep) -> View
     if cookie:
         try:
             official, web = signin.authenticate(session, settings, cookie)
+            request.state.official_id = official.id
         except Unauthorized:
             official = None
     lang = chosen(

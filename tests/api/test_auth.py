@@ -119,6 +119,8 @@ async def test_reissuing_a_token_is_idempotent_with_a_key(
     first = await client.post(url, headers=headers)
     again = await client.post(url, headers=headers)
     assert first.status_code == again.status_code == 201
-    assert first.json()["token"] == again.json()["token"]
+    assert first.json()["token"].startswith("sope_")
+    assert again.json()["token"] is None and again.json()["withheld"] == ["token"]
+    assert again.json()["token_id"] == first.json()["token_id"]
     rows = db.scalars(select(ApiToken).where(ApiToken.official_id == person.official.id)).all()
     assert len(rows) == 2, "the first token and exactly one reissued token"

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sopengine.api.deps import CurrentCaller, CurrentOfficial, RowId, SessionDep, SettingsDep
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
+from sopengine.api.representations import token_out
 from sopengine.api.schemas.me import (
     MeOut,
     OwnTokenCreated,
@@ -15,7 +16,7 @@ from sopengine.api.schemas.me import (
     OwnTokenOut,
     PasswordChangeIn,
 )
-from sopengine.db.models import ApiToken, Official
+from sopengine.db.models import Official
 from sopengine.domain.roles import Kind
 from sopengine.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from sopengine.services import officials, signin
@@ -35,17 +36,6 @@ def me_out(o: Official) -> MeOut:
     )
 
 
-def token_out(t: ApiToken) -> OwnTokenOut:
-    return OwnTokenOut(
-        id=t.id,
-        label=t.label,
-        prefix=t.prefix,
-        created_at=t.created_at,
-        last_used_at=t.last_used_at,
-        revoked_at=t.revoked_at,
-    )
-
-
 @router.get("/me", response_model=MeOut, responses=responses(Unauthorized))
 def me(official: CurrentOfficial) -> MeOut:
     return me_out(official)
@@ -55,7 +45,7 @@ def me(official: CurrentOfficial) -> MeOut:
     "/me/tokens",
     status_code=status.HTTP_201_CREATED,
     response_model=OwnTokenCreated,
-    responses=responses(Unauthorized, Forbidden),
+    responses=responses(Unauthorized, Forbidden, ValidationFailed),
     summary="Issue yourself an API token (signed in with your password; shown once)",
 )
 def issue_own_token(
@@ -63,7 +53,7 @@ def issue_own_token(
 ) -> JSONResponse:
     if not caller.by_session:
         raise Forbidden("sign in with your password (a session) to issue yourself a token")
-    token, value = officials.own_token(session, caller.official, body.label)
+    token, value = officials.own_token(session, caller.official, body.label, body.expires_at)
     return once.answer(201, OwnTokenCreated(**token_out(token).model_dump(), token=value))
 
 
@@ -74,7 +64,7 @@ def issue_own_token(
     summary="Your API tokens, without their secrets",
 )
 def list_own_tokens(official: CurrentOfficial, session: SessionDep) -> list[OwnTokenOut]:
-    return [token_out(t) for t in officials.own_tokens(session, official)]
+    return [token_out(t) for t in officials.tokens_of(session, official)]
 
 
 @router.delete(

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from sopengine.api.deps import RowId, SessionDep, SettingsDep, allowed_to
 from sopengine.api.idempotent import Once
 from sopengine.api.problems import responses
+from sopengine.api.representations import token_out
+from sopengine.api.schemas.me import OwnTokenOut
 from sopengine.api.schemas.officials import (
     InvitationOut,
     OfficialCreated,
@@ -17,6 +19,7 @@ from sopengine.api.schemas.officials import (
     OfficialOut,
     OfficialPatch,
     RevokedOut,
+    TokenIn,
     TokenOut,
 )
 from sopengine.db.models import Official
@@ -66,7 +69,7 @@ def create_official(
     official = officials.create_official(session, admin, new)
     created = OfficialCreated(**official_out(official).model_dump())
     if official.kind == Kind.SYSTEM:
-        created.token = officials.token_for_system(session, admin, official)
+        _, created.token = officials.token_for_system(session, admin, official)
     else:
         invited = invitations.issue(session, settings, admin, official)
         created.invitation_url, created.invitation_expires_at = invited.url, invited.expires_at
@@ -111,14 +114,50 @@ def patch_official(
     "/officials/{official_id}/tokens",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenOut,
-    responses=responses(Unauthorized, Forbidden, NotFound),
+    responses=responses(Unauthorized, Forbidden, NotFound, ValidationFailed),
     summary="Issue another API token for a ministry's system (shown once); people issue their "
     "own tokens",
 )
-def issue_token(official_id: RowId, session: SessionDep, admin: Admin, once: Once) -> JSONResponse:
+def issue_token(
+    official_id: RowId,
+    session: SessionDep,
+    admin: Admin,
+    once: Once,
+    body: TokenIn | None = None,
+) -> JSONResponse:
     official = officials.get_official(session, official_id)
-    token = officials.token_for_system(session, admin, official)
-    return once.answer(201, TokenOut(official_id=official.id, token=token))
+    wanted = body or TokenIn()
+    token, value = officials.token_for_system(
+        session, admin, official, wanted.label, wanted.expires_at
+    )
+    out = TokenOut(
+        official_id=official.id, token_id=token.id, expires_at=token.expires_at, token=value
+    )
+    return once.answer(201, out)
+
+
+@router.get(
+    "/officials/{official_id}/tokens",
+    response_model=list[OwnTokenOut],
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="An official's API tokens, without their secrets",
+)
+def list_tokens(official_id: RowId, session: SessionDep, admin: Admin) -> list[OwnTokenOut]:
+    official = officials.get_official(session, official_id)
+    return [token_out(t) for t in officials.tokens_of(session, official)]
+
+
+@router.delete(
+    "/officials/{official_id}/tokens/{token_id}",
+    response_model=OwnTokenOut,
+    responses=responses(Unauthorized, Forbidden, NotFound),
+    summary="Revoke one API token of an official (its other tokens keep working)",
+)
+def revoke_token(
+    official_id: RowId, token_id: RowId, session: SessionDep, admin: Admin
+) -> OwnTokenOut:
+    official = officials.get_official(session, official_id)
+    return token_out(officials.revoke_token(session, admin, official, token_id))
 
 
 @router.delete(

@@ -73,8 +73,8 @@ def subscribe(
     wanted = webhooks.NewSubscription(
         url=body.url, event_types=body.event_types, ministry=body.ministry
     )
-    sub = webhooks.subscribe(session, settings, official, wanted)
-    created = WebhookCreated(**webhook_out(sub).model_dump(), secret=sub.secret)
+    sub, secret = webhooks.subscribe(session, settings, official, wanted)
+    created = WebhookCreated(**webhook_out(sub).model_dump(), secret=secret)
     return once.answer(201, created, {"Location": webhook_path(sub.id)})
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText
 from sopengine.api.schemas.officials import OfficialRef
 
 
@@ -23,10 +23,10 @@ class CommentOut(BaseModel):
 
 
 class CommentIn(InBody):
-    anchor: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+    anchor: Annotated[PlainText, StringConstraints(min_length=1, max_length=100)] = Field(
         description="A place in the content: 'scope', 'procedure/S3', 'definitions/0' …"
     )
-    body: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    body: Annotated[PlainText, StringConstraints(min_length=1, max_length=10_000)]
     parent_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 

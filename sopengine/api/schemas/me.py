@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText, ShownOnce
 from sopengine.domain.roles import Kind
 from sopengine.services.passwords import MAX_LENGTH
 
@@ -25,8 +25,14 @@ class MeOut(BaseModel):
     kind: Kind = Kind.PERSON
 
 
+TokenLabel = Annotated[PlainText, StringConstraints(strip_whitespace=True, max_length=100)]
+
+
 class OwnTokenIn(InBody):
-    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    label: TokenLabel = ""
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the token stops working (optional; in the future)"
+    )
 
 
 class OwnTokenOut(BaseModel):
@@ -36,10 +42,14 @@ class OwnTokenOut(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
-class OwnTokenCreated(OwnTokenOut):
-    token: str = Field(description="Shown only in this answer, stored only as a hash")
+class OwnTokenCreated(OwnTokenOut, ShownOnce):
+    secret_fields = ("token",)
+    when_withheld = "revoke the token (DELETE /me/tokens/{id}) and issue another"
+
+    token: str | None = Field(description="Shown only in this answer, stored only as a hash")
 
 
 class PasswordChangeIn(InBody):

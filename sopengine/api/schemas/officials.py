@@ -5,18 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText, ShownOnce
+from sopengine.api.schemas.me import TokenLabel
 from sopengine.domain.content import MinistryCode
 from sopengine.domain.roles import Kind, Role
 
 
 class OfficialIn(InBody):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    position: Annotated[str, StringConstraints(max_length=200)] = ""
+    name: Annotated[
+        PlainText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    position: Annotated[PlainText, StringConstraints(max_length=200)] = ""
     email: (
-        Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+        Annotated[
+            PlainText,
+            StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320),
+        ]
         | None
     ) = None
     ministry: MinistryCode | None = None
@@ -55,7 +61,13 @@ class OfficialOut(BaseModel):
     created_at: datetime
 
 
-class OfficialCreated(OfficialOut):
+class OfficialCreated(OfficialOut, ShownOnce):
+    secret_fields = ("token", "invitation_url")
+    when_withheld = (
+        "issue the system a new token (POST /officials/{id}/tokens) or the person a new "
+        "invitation (POST /officials/{id}/invitation)"
+    )
+
     token: str | None = Field(
         default=None,
         description="A system's API token; shown only in this answer, stored only as a hash",
@@ -70,15 +82,30 @@ class OfficialPatch(InBody):
     active: bool = Field(description="false ends the official's sessions and tokens at once")
 
 
-class InvitationOut(BaseModel):
+class InvitationOut(ShownOnce):
+    secret_fields = ("invitation_url",)
+    when_withheld = "issue a new invitation (earlier links stop working)"
+
     official_id: int
-    invitation_url: str = Field(description="One-time link; earlier links stop working")
+    invitation_url: str | None = Field(description="One-time link; earlier links stop working")
     expires_at: datetime
 
 
-class TokenOut(BaseModel):
+class TokenIn(InBody):
+    label: TokenLabel = ""
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the token stops working (optional; in the future)"
+    )
+
+
+class TokenOut(ShownOnce):
+    secret_fields = ("token",)
+    when_withheld = "revoke the token (DELETE /officials/{id}/tokens/{token_id}) and issue another"
+
     official_id: int
-    token: str = Field(description="Shown only in this answer")
+    token_id: int
+    expires_at: datetime | None = None
+    token: str | None = Field(description="Shown only in this answer")
 
 
 class RevokedOut(BaseModel):

@@ -7,17 +7,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText
 from sopengine.api.schemas.me import MeOut, Password
 
 Email = Annotated[
-    str,
+    PlainText,
     StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320),
 ]
 
 
 class SignInIn(InBody):
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    email: Annotated[
+        PlainText, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)
+    ]
     password: Password
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText
 from sopengine.api.schemas.me import Password
 from sopengine.api.schemas.officials import OfficialRef
 from sopengine.domain.signoff import Decision, Method, Status
@@ -49,7 +49,7 @@ class SignoffRecord(BaseModel):
 class SignoffIn(InBody):
     decision: Literal["approve", "reject"]
     content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+    comment: Annotated[PlainText, StringConstraints(max_length=5000)] = ""
     password: Password | None = Field(
         default=None,
         description="A person signs with its password again (a ministry's system sends none)",

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody, SopCodeStr
+from sopengine.api.schemas.common import InBody, PlainText, SopCodeStr
 from sopengine.domain.content import LocalizedText, MinistryCode, SopContent
 
 
 class TextFields(InBody):
     title: LocalizedText | None = None
-    languages: Annotated[list[str], Field(min_length=1, max_length=5)] | None = None
-    primary_language: Annotated[str, StringConstraints(max_length=8)] | None = None
+    languages: Annotated[list[PlainText], Field(min_length=1, max_length=5)] | None = None
+    primary_language: Annotated[PlainText, StringConstraints(max_length=8)] | None = None
     required_ministries: Annotated[list[MinistryCode], Field(max_length=32)] | None = None
     content: SopContent | None = None
 
@@ -56,9 +56,9 @@ _EXAMPLE_CONTENT: dict[str, Any] = {
 
 class SopCreate(TextFields):
     code: SopCodeStr
-    thematic_area: str | None = None
+    thematic_area: Annotated[PlainText, StringConstraints(max_length=64)] | None = None
     lead_ministry: MinistryCode | None = None
-    template: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+    template: Annotated[PlainText, StringConstraints(max_length=64)] | None = Field(
         default=None, description="Start from this template; explicit fields override it"
     )
 
@@ -83,7 +83,7 @@ class SopCreate(TextFields):
 
 
 class ContentUpdate(TextFields):
-    change_summary: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    change_summary: Annotated[PlainText, StringConstraints(max_length=2000)] | None = None
 
 
 class VersionSummary(BaseModel):
@@ -141,4 +141,4 @@ class SopPage(BaseModel):
 
 
 class ReviseIn(InBody):
-    change_summary: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    change_summary: Annotated[PlainText, StringConstraints(min_length=1, max_length=2000)]

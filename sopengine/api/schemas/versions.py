@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from sopengine.api.schemas.comments import CommentOut
-from sopengine.api.schemas.common import Day, InBody
+from sopengine.api.schemas.common import Day, InBody, PlainText
 from sopengine.api.schemas.signoffs import SignaturePreview, SignoffOut
 
 
@@ -43,7 +43,7 @@ class VersionOut(BaseModel):
 
 class ActionIn(InBody):
     effective_date: Day | None = Field(default=None, description="apply: when the SOP takes effect")
-    reason: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+    reason: Annotated[PlainText, StringConstraints(max_length=2000)] | None = Field(
         default=None, description="withdraw: why (required)"
     )
     respond_by: Day | None = Field(

@@ -7,14 +7,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sopengine.api.schemas.common import InBody
+from sopengine.api.schemas.common import InBody, PlainText, ShownOnce
 from sopengine.domain.content import MinistryCode
 from sopengine.domain.webhooks import DeliveryStatus
 
 
 class WebhookIn(InBody):
-    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)]
-    event_types: Annotated[list[str], Field(min_length=1, max_length=20)]
+    url: Annotated[PlainText, StringConstraints(min_length=8, max_length=2000)]
+    event_types: Annotated[
+        list[Annotated[PlainText, StringConstraints(max_length=64)]],
+        Field(min_length=1, max_length=20),
+    ]
     ministry: MinistryCode | None = Field(
         default=None, description="Only events concerning this ministry (signatories: their own)"
     )
@@ -41,8 +44,13 @@ class WebhookOut(BaseModel):
     created_at: datetime
 
 
-class WebhookCreated(WebhookOut):
-    secret: str = Field(description="Standard Webhooks signing secret (whsec_…); shown only here")
+class WebhookCreated(WebhookOut, ShownOnce):
+    secret_fields = ("secret",)
+    when_withheld = "delete the subscription and subscribe again for a new signing secret"
+
+    secret: str | None = Field(
+        description="Standard Webhooks signing secret (whsec_…); shown only here"
+    )
 
 
 class AttemptOut(BaseModel):

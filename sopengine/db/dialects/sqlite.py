@@ -1,4 +1,4 @@
-"""SQLite: one writer at a time (every transaction begins IMMEDIATE), FTS5 search."""
+"""SQLite: one writer at a time (writing transactions begin IMMEDIATE), FTS5 search."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from sopengine.db.dialects.query import Query
+from sopengine.db.session import take_write_lock
 
 
 class SQLite:
@@ -18,9 +19,9 @@ class SQLite:
         return insert(model).values(**values).on_conflict_do_nothing()
 
     def serialize_audit_appends(self, session: Session) -> None:
-        # Nothing to do: the transaction began IMMEDIATE (db/session.py), so it already is
-        # the only writer until it ends.
-        return None
+        # A writing transaction began IMMEDIATE (db/session.py) and already is the only
+        # writer; a reading one (a GET) becomes it now, before the chain's head is read.
+        take_write_lock(session.connection())
 
     def skip_locked(self, query: Query, of: type[Any]) -> Query:
         # No row locks in SQLite; writers are serialized, so no two claims overlap.

@@ -45,5 +45,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    """Set at issue, optional: the token stops working then."""
 
     official: Mapped[Official] = relationship(lazy="raise", foreign_keys=[official_id])

@@ -17,7 +17,8 @@ class WebhookSubscription(Base):
     url: Mapped[str] = mapped_column(String(2000))
     event_types: Mapped[list[str]]
     ministry_code: Mapped[str | None] = mapped_column(ForeignKey("ministries.code"), index=True)
-    secret: Mapped[str] = mapped_column(String(100))
+    sealed_secret: Mapped[str] = mapped_column("secret", String(100))
+    """The signing secret, sealed with SOPENGINE_SECRET_KEY (sopengine/sealing.py): never plain."""
     created_by_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

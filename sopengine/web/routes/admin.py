@@ -163,7 +163,7 @@ def create_official(
             viewer,
             official,
             "created",
-            token=officials.token_for_system(session, admin, official),
+            token=officials.token_for_system(session, admin, official)[1],
         )
     issued = invitations.issue(session, settings, admin, official)
     return _secret(request, session, viewer, official, "created", invitation=issued)
@@ -241,7 +241,7 @@ def issue_token(
     check_csrf(viewer, form)
     admin = _admin(viewer)
     system = _load(session, official_id)
-    token = officials.token_for_system(session, admin, system)
+    _, token = officials.token_for_system(session, admin, system)
     return _secret(request, session, viewer, system, "token", token=token)
 
 

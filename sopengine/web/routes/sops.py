@@ -205,18 +205,27 @@ def revise(
 ) -> Response:
     check_csrf(viewer, form)
     summary = text(form, "change_summary")
-    if not summary:
-        sop = sops.get_sop(session, code)
-        errors = {"change_summary": viewer.lang.gettext("Say what this version will change")}
-        return show(
-            request,
-            session,
-            viewer,
-            "revise.html",
-            status_code=400,
-            sop=sop,
-            errors=errors,
-            summary="",
-        )
-    new = sops.revise(session, viewer.person, code, summary)
-    return redirect(f"/sops/{code}/versions/{new.number}/edit")
+    status, errors = (
+        400,
+        {"change_summary": viewer.lang.gettext("Say what this version will change")},
+    )
+    if summary:
+        try:
+            new = sops.revise(session, viewer.person, code, summary)
+            return redirect(f"/sops/{code}/versions/{new.number}/edit")
+        except ValidationFailed as error:
+            keep_and_recover(session, error)
+            status, errors = (
+                422,
+                {e["pointer"].removeprefix("#/"): e["detail"] for e in error.errors},
+            )
+    return show(
+        request,
+        session,
+        viewer,
+        "revise.html",
+        status_code=status,
+        sop=sops.get_sop(session, code),
+        errors=errors,
+        summary=summary,
+    )
