@@ -85,7 +85,10 @@ def current_caller(
     address = client_address(request)
     if credentials is not None and credentials.credentials:
         official = officials.authenticate(
-            session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
+            session,
+            credentials.credentials,
+            timedelta(seconds=settings.token_touch_seconds),
+            request.app.state.sessionmaker,
         )
         return Caller(official, address=address)
     if cookie:
