@@ -44,9 +44,9 @@ class Page:
 
 
 SEARCH_WINDOW = 1000
-"""Full-text hits ranked per search, at most: a word every SOP contains costs the same at a
-hundred thousand SOPs as at a thousand (the window's first matches, as the index finds
-them, are ranked; narrower words and filters rank all their matches)."""
+"""Full-text hits ranked per search, at most (``SOPENGINE_SEARCH_WINDOW``): a word every SOP
+contains costs the same at a hundred thousand SOPs as at a thousand (the first matches the
+index finds are ranked; a narrower word or a filter ranks all of its matches)."""
 
 
 def list_sops(
