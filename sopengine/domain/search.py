@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sopengine.domain.content import SopContent, iter_texts
+from sopengine.domain.content import SopContent, iter_stored_texts, iter_texts
 
 _TASHKEEL = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
@@ -54,10 +55,13 @@ class Snippet:
     where: str
 
 
-def _texts(title: dict[str, str], content: SopContent) -> Iterator[tuple[str, str, str]]:
+def _texts(
+    title: Mapping[str, str], content: SopContent | Mapping[str, Any]
+) -> Iterator[tuple[str, str, str]]:
     for lang, value in title.items():
         yield "title", lang, value
-    for path, text in iter_texts(content):
+    texts = iter_texts(content) if isinstance(content, SopContent) else iter_stored_texts(content)
+    for path, text in texts:
         for lang, value in text.items():
             yield "/".join(map(str, path)), lang, value
 
@@ -71,13 +75,23 @@ def _matches(word: str, wanted: Iterable[str]) -> bool:
 
 
 def snippet(
-    title: dict[str, str], content: SopContent, query: str, width: int = 12
+    title: Mapping[str, str],
+    content: SopContent | Mapping[str, Any],
+    query: str,
+    width: int = 12,
 ) -> Snippet | None:
-    """A short window of the first text that contains a query word, words in ``<mark>``."""
+    """A short window of the first text that contains a query word, words in ``<mark>``.
+
+    ``content`` is the model or stored (already validated) content JSON.
+    """
     wanted = terms(query)
     if not wanted:
         return None
     for where, lang, value in _texts(title, content):
+        folded = fold(value)
+        # Every match contains a query word as it is folded: most texts are passed over here.
+        if not any(t in folded for t in wanted):
+            continue
         words = value.split()
         hits = [i for i, w in enumerate(words) if _matches(w, wanted)]
         if not hits:

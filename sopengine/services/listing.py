@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, aliased, defer
 
 from sopengine.db.dialects.query import Query
 from sopengine.db.models import SignOff, Sop, SopVersion, VersionMinistry
-from sopengine.domain.content import SopContent
 from sopengine.domain.search import Snippet, snippet
 from sopengine.domain.workflow import State
 from sopengine.services import search
@@ -167,7 +166,8 @@ def _filtered(query: Query, filters: SopFilters) -> Query:
 
 
 def _snippet(version: SopVersion, q: str) -> Snippet | None:
-    return snippet(version.title, SopContent.model_validate(version.content), q)
+    # Stored content was validated when written: read as it is, without building the model.
+    return snippet(version.title, version.content, q)
 
 
 def _awaiting_decision(ministry: str) -> Select[int]:
