@@ -10,25 +10,31 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sopengine.domain.content import SopContent, iter_stored_texts, iter_texts
 
-_TASHKEEL = re.compile(
-    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
-)
-_ALEF = str.maketrans(
-    {"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627"}
-)
+_TASHKEEL = [
+    *range(0x0610, 0x061A + 1),
+    *range(0x064B, 0x065F + 1),
+    0x0670,
+    *range(0x06D6, 0x06DC + 1),
+    *range(0x06DF, 0x06E8 + 1),
+    *range(0x06EA, 0x06ED + 1),
+    0x0640,  # tatweel
+]
+_ALEF = {0x0622: "\u0627", 0x0623: "\u0627", 0x0625: "\u0627", 0x0671: "\u0627"}
+# One table: diacritics and tatweel removed, alef variants made a bare alef.
+_FOLD = str.maketrans({**dict.fromkeys(_TASHKEEL), **_ALEF})
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 
 
 def fold(text: str) -> str:
     """Normalize text the same way for the index and for queries."""
-    return _TASHKEEL.sub("", text).translate(_ALEF).casefold()
+    return text.translate(_FOLD).casefold()
 
 
 def terms(query: str) -> list[str]:
@@ -66,10 +72,13 @@ def _texts(
             yield "/".join(map(str, path)), lang, value
 
 
-def _matches(word: str, wanted: Iterable[str]) -> bool:
+def _matches(word: str, wanted: Collection[str]) -> bool:
+    folded = fold(word)
+    if not any(t in folded for t in wanted):  # most words: no need to split into tokens
+        return False
     return any(
         token == t or (len(t) >= 3 and token.startswith(t))
-        for token in _WORD.findall(fold(word))
+        for token in _WORD.findall(folded)
         for t in wanted
     )
 
