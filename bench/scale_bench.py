@@ -99,6 +99,7 @@ def _clone_statements(dialect: str) -> list[str]:
     )
     rare_ids = ", ".join(map(str, RARE_AT))
     now = "now()" if pg else "CURRENT_TIMESTAMP"
+    day = "DATE '{}'" if pg else "'{}'"
     bn = "s.code LIKE 'SOP-BN-%' AND s.id > :first_id"
     n_of = "CAST(substr(s.code, 8) AS INTEGER)"
     return [
@@ -113,8 +114,8 @@ def _clone_statements(dialect: str) -> list[str]:
         f"CASE WHEN {n_of} IN ({rare_ids}) THEN {rare_title} ELSE v.title END, "
         f"v.languages, v.primary_language, v.content, v.content_hash, 'cloned', 1, {now}, {now}, "
         f"CASE WHEN {n_of} % 5 = 1 THEN 1 ELSE 0 END, "
-        f"CASE WHEN {n_of} % 5 = 3 OR {n_of} % 10 = 0 THEN DATE '2027-01-01' END, "
-        f"CASE WHEN {n_of} % 5 = 3 OR {n_of} % 10 = 0 THEN DATE '2028-01-01' END "
+        f"CASE WHEN {n_of} % 5 = 3 OR {n_of} % 10 = 0 THEN {day.format('2027-01-01')} END, "
+        f"CASE WHEN {n_of} % 5 = 3 OR {n_of} % 10 = 0 THEN {day.format('2028-01-01')} END "
         f"FROM sops s, (SELECT * FROM sop_versions WHERE id = :template) v WHERE {bn}",
         f"INSERT INTO sop_versions (sop_id, number, state, title, languages, primary_language, "
         f"content, content_hash, change_summary, row_version, created_at, updated_at, review_round) "

@@ -72,16 +72,22 @@ def list_sops(
         # page stops after its rows instead of aggregating every version first).
         .where(
             ~exists(
-                select(newer.id).where(newer.sop_id == Sop.id, newer.number > SopVersion.number)
+                select(newer.id).where(
+                    newer.sop_id == Sop.id,
+                    newer.sop_id > after_id,
+                    newer.number > SopVersion.number,
+                )
             )
         )
-        .where(Sop.id > after_id)
+        # Said of both tables: PostgreSQL carries equalities across a join, not ranges, and
+        # without it a deep page would merge-join the versions from the first one.
+        .where(Sop.id > after_id, SopVersion.sop_id > after_id)
         .order_by(Sop.id)
         .limit(limit + 1)
         # A list shows no content: it is left unread.
         .options(defer(SopVersion.content))
     )
-    rows = session.execute(_filtered(query, filters)).all()
+    rows = session.execute(_filtered(query, filters, after_id)).all()
     page, more = rows[:limit], len(rows) > limit
     items = _listings(session, [(sop, version, None) for sop, version in page], None)
     return Page(items, next_after=page[-1][0].id if more else None)
@@ -135,13 +141,19 @@ def _listings(
     ]
 
 
-def _filtered(query: Query, filters: SopFilters) -> Query:
+def _filtered(query: Query, filters: SopFilters, after_id: int = 0) -> Query:
+    """The filters; ``after_id`` repeated in each subquery keeps a deep page as cheap as the
+    first (the planner does not carry ``sops.id > after_id`` into them by itself)."""
     if filters.thematic_area:
         query = query.where(Sop.thematic_area == filters.thematic_area)
     if filters.state:
         other = aliased(SopVersion)
         query = query.where(
-            exists(select(other.id).where(other.sop_id == Sop.id, other.state == filters.state))
+            exists(
+                select(other.id).where(
+                    other.sop_id == Sop.id, other.sop_id > after_id, other.state == filters.state
+                )
+            )
         )
     if filters.ministry:
         binds = select(VersionMinistry.version_id).where(
@@ -150,13 +162,14 @@ def _filtered(query: Query, filters: SopFilters) -> Query:
         )
         query = query.where(or_(Sop.lead_ministry_code == filters.ministry, exists(binds)))
     if filters.awaiting:
-        query = query.where(exists(_awaiting_decision(filters.awaiting)))
+        query = query.where(exists(_awaiting_decision(filters.awaiting, after_id)))
     if filters.review_due_before:
         due = aliased(SopVersion)
         query = query.where(
             exists(
                 select(due.id).where(
                     due.sop_id == Sop.id,
+                    due.sop_id > after_id,
                     due.state == State.APPLIED,
                     due.review_due <= filters.review_due_before,
                 )
@@ -170,7 +183,7 @@ def _snippet(version: SopVersion, q: str) -> Snippet | None:
     return snippet(version.title, version.content, q)
 
 
-def _awaiting_decision(ministry: str) -> Select[int]:
+def _awaiting_decision(ministry: str, after_id: int) -> Select[int]:
     """A version of the SOP in review that needs this ministry and has no decision from it yet."""
     pending = aliased(SopVersion)
     decided = select(SignOff.id).where(
@@ -183,7 +196,11 @@ def _awaiting_decision(ministry: str) -> Select[int]:
         VersionMinistry.version_id == pending.id, VersionMinistry.ministry_code == ministry
     )
     return select(pending.id).where(
-        pending.sop_id == Sop.id, pending.state == State.IN_REVIEW, exists(needs), ~exists(decided)
+        pending.sop_id == Sop.id,
+        pending.sop_id > after_id,
+        pending.state == State.IN_REVIEW,
+        exists(needs),
+        ~exists(decided),
     )
 
 
