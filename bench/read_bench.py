@@ -112,7 +112,7 @@ def _scoped(url: str) -> str:
 
 
 def _wait(port: int, token: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the server exited")
@@ -144,16 +144,15 @@ def _wrk(port: int, token: str, connections: int, seconds: int) -> float:
 def _run(
     command: list[str], env: dict[str, str], port: int, token: str, args: argparse.Namespace
 ) -> float:
-    process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait(port, token, process)
-        _wrk(port, token, args.connections, 2)  # warm-up
-        return _wrk(port, token, args.connections, args.seconds)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with Path(f"/tmp/read_bench_{port}.log").open("wb") as log:  # the server's output
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            _wait(port, token, process)
+            _wrk(port, token, args.connections, 2)  # warm-up
+            return _wrk(port, token, args.connections, args.seconds)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def main() -> None:
