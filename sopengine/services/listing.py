@@ -63,7 +63,7 @@ def list_sops(
     a highlighted snippet each, paged by offset within the first ``window`` hits.
     """
     if filters.q:
-        return _search(session, filters, offset=offset, limit=limit, window=window)
+        return _search(session, filters, filters.q, offset=offset, limit=limit, window=window)
     newer = aliased(SopVersion)
     query = (
         select(Sop, SopVersion)
@@ -93,14 +93,15 @@ def list_sops(
     return Page(items, next_after=page[-1][0].id if more else None)
 
 
-def _search(session: Session, filters: SopFilters, *, offset: int, limit: int, window: int) -> Page:
+def _search(
+    session: Session, filters: SopFilters, q: str, *, offset: int, limit: int, window: int
+) -> Page:
     """Ranked hits: matched and filtered up to ``window`` rows, then ordered and paged.
 
     The limit comes before the ordering, so ranks are computed for ``window`` rows at most
     and the SOPs and versions are read for the page only (one statement).
     """
-    assert filters.q
-    hits = search.hits(session, filters.q)
+    hits = search.hits(session, q)
     if hits is None:
         return Page([])
     found = hits.subquery("found")
@@ -120,7 +121,7 @@ def _search(session: Session, filters: SopFilters, *, offset: int, limit: int, w
     )
     rows = session.execute(query).all()
     page, more = rows[:limit], len(rows) > limit
-    items = _listings(session, [tuple(row) for row in page], filters.q)
+    items = _listings(session, [tuple(row) for row in page], q)
     return Page(items, next_offset=offset + limit if more else None)
 
 
