@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         ge=0,
         description="How stale a token's last-used time may get before it is rewritten",
     )
+    statement_timeout: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a request's SQL statement may run on PostgreSQL before it is "
+        "cancelled and the request answers 503 (0: no limit)",
+    )
+    search_window: int = Field(
+        default=1000,
+        ge=10,
+        le=100_000,
+        description="Full-text hits ranked per search at most (the first found by the index)",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     review_working_days: int = Field(
         default=15,

@@ -143,3 +143,11 @@ def keeping(error: SopError, keep: Callable[[Any], None]) -> SopError:
     """The same error, with what must be stored although the request fails."""
     error.keep = keep
     return error
+
+
+class ServiceUnavailable(SopError):
+    status, slug, title = 503, "service-unavailable", "The service is busy"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}

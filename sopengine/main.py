@@ -29,7 +29,7 @@ from sopengine.api.routes import (
     webhooks,
 )
 from sopengine.config import Settings, get_settings
-from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.db.session import limit_statements, make_engine, make_sessionmaker
 from sopengine.urls import API_PREFIX
 
 DESCRIPTION = """
@@ -50,6 +50,8 @@ def create_app(
     read_factory = session_factory
     if session_factory is None:
         engine = make_engine(settings)
+        # Requests only: the worker and the CLI (migrations) make engines of their own.
+        limit_statements(engine, settings.statement_timeout)
         session_factory = make_sessionmaker(engine)
         read_factory = make_sessionmaker(engine, reading=True)
 

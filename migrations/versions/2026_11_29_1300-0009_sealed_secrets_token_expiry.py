@@ -1,7 +1,7 @@
 """webhook signing secrets sealed at rest; API tokens may expire
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-29 13:00:00
 
 The signing secrets stored in plain text are sealed with the key of this environment
@@ -22,7 +22,7 @@ from sopengine import sealing
 from sopengine.config import get_settings
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

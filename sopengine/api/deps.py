@@ -98,7 +98,9 @@ def current_caller(
     """A bearer token wins; else the session cookie (with its CSRF token on state changes)."""
     address = client_address(request)
     if credentials is not None and credentials.credentials:
-        official = access.token_holder(session, settings, credentials.credentials, address)
+        official = access.token_holder(
+            session, settings, credentials.credentials, address, request.app.state.sessionmaker
+        )
         request.state.official_id = official.id
         return Caller(official, address=address)
     if cookie:

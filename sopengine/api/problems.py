@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +21,7 @@ from sopengine.errors import (
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
+    ServiceUnavailable,
     SopError,
     ValidationFailed,
     pointer,
@@ -114,6 +115,23 @@ async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# PostgreSQL's SQLSTATE for a statement cancelled by ``statement_timeout``.
+_QUERY_CANCELED = "57014"
+
+
+async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
+    if getattr(exc.orig, "sqlstate", None) != _QUERY_CANCELED:
+        return await _on_unexpected(request, exc)
+    log.warning("statement timeout on %s %s", request.method, request.url.path)
+    busy = ServiceUnavailable(
+        "the database took too long to answer and the request was stopped; nothing was "
+        "changed, try again (a narrower search or filter answers faster)",
+        retry_after=5,
+    )
+    return problem_response(busy, request)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     error = SopError(
@@ -136,6 +154,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(OperationalError, _on_operational)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

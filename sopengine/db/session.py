@@ -40,6 +40,21 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def limit_statements(engine: Engine, seconds: float) -> None:
+    """PostgreSQL cancels any statement of this engine's connections that runs longer.
+
+    Set once per new connection (no round trip per request). SQLite has no such limit.
+    """
+    if engine.dialect.name != "postgresql" or seconds <= 0:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        dbapi_connection.commit()
+
+
 def _serialize_sqlite_writers(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

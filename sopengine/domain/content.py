@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -126,6 +126,45 @@ def walk_steps(
         here = (*path, index)
         yield StepAt(step, here, here.count("steps") + 1, number)
         yield from walk_steps(step.steps, (*here, "steps"), f"{number}.")
+
+
+def iter_stored_texts(content: Mapping[str, Any]) -> Iterator[tuple[Path, dict[str, str]]]:
+    """:func:`iter_texts` over stored (already validated) content JSON, without building the
+    model: what a search page reads for the snippets of its rows."""
+    yield ("purpose",), content["purpose"]
+    yield ("scope",), content["scope"]
+    for i, d in enumerate(content.get("definitions", ())):
+        yield ("definitions", i, "term"), d["term"]
+        yield ("definitions", i, "definition"), d["definition"]
+    for i, r in enumerate(content.get("references", ())):
+        yield ("references", i, "title"), r["title"]
+    for i, resp in enumerate(content.get("responsibilities", ())):
+        yield ("responsibilities", i, "duties"), resp["duties"]
+    yield from _stored_steps(content.get("procedure", ()), ("procedure",))
+    for i, rec in enumerate(content.get("records", ())):
+        yield ("records", i, "name"), rec["name"]
+        if rec.get("retention") is not None:
+            yield ("records", i, "retention"), rec["retention"]
+    for i, annex in enumerate(content.get("annexes", ())):
+        yield ("annexes", i, "title"), annex["title"]
+        yield ("annexes", i, "body"), annex["body"]
+
+
+def _stored_steps(
+    steps: Sequence[Mapping[str, Any]], path: Path
+) -> Iterator[tuple[Path, dict[str, str]]]:
+    for index, step in enumerate(steps):
+        here = (*path, index)
+        yield (*here, "title"), step["title"]
+        if step.get("description") is not None:
+            yield (*here, "description"), step["description"]
+        for j, text in enumerate(step.get("inputs", ())):
+            yield (*here, "inputs", j), text
+        for j, text in enumerate(step.get("outputs", ())):
+            yield (*here, "outputs", j), text
+        if step.get("time_limit") is not None:
+            yield (*here, "time_limit"), step["time_limit"]
+        yield from _stored_steps(step.get("steps", ()), (*here, "steps"))
 
 
 def iter_texts(content: SopContent) -> Iterator[tuple[Path, LocalizedText]]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
@@ -50,13 +50,19 @@ def check_address(session: Session, settings: Settings, address: str) -> None:
         )
 
 
-def token_holder(session: Session, settings: Settings, token: str, address: str) -> Official:
+def token_holder(
+    session: Session,
+    settings: Settings,
+    token: str,
+    address: str,
+    apart: sessionmaker[Session],
+) -> Official:
     """The official an API token belongs to, under the address's limit; a refusal is
     recorded (for the limit), logged and audited with its reason, without the token."""
     check_address(session, settings, address)
     try:
         return officials.authenticate(
-            session, token, timedelta(seconds=settings.token_touch_seconds)
+            session, token, timedelta(seconds=settings.token_touch_seconds), apart
         )
     except officials.TokenRefused as refused:
         details = {

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Ministry, Official
-from sopengine.db.repositories import sessions
+from sopengine.db.repositories import sessions, tokens
 from sopengine.domain import notices
 from sopengine.domain.roles import Kind, Role, role_ministry_problem
 from sopengine.domain.text import text_problems
@@ -298,9 +298,15 @@ def set_active(
     return official
 
 
-def authenticate(session: Session, token: str, touch_after: timedelta) -> Official:
+def authenticate(
+    session: Session, token: str, touch_after: timedelta, apart: sessionmaker[Session]
+) -> Official:
     """The active official holding this unrevoked, unexpired token; records when it was last
-    used. Every refusal is the same ``TokenRefused`` to the caller."""
+    used. Every refusal is the same ``TokenRefused`` to the caller.
+
+    The use is recorded apart from the request's transaction (``apart`` makes the sessions
+    for it) and never waits for a lock: see :func:`tokens.record_use`.
+    """
     row = session.execute(
         select(ApiToken, Official)
         .join(Official, ApiToken.official_id == Official.id)
@@ -318,6 +324,5 @@ def authenticate(session: Session, token: str, touch_after: timedelta) -> Offici
         raise TokenRefused("deactivated", api_token.id, official.id)
     # Touching on every request would turn every read into a write; a minute's grain is enough.
     if api_token.last_used_at is None or now - api_token.last_used_at >= touch_after:
-        api_token.last_used_at = now
-        session.flush()
+        tokens.record_use(session, apart, api_token.id, now, now - touch_after)
     return official

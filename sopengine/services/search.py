@@ -1,13 +1,14 @@
 """Full-text search over the latest version of every SOP, in every language.
 
 The service keeps ``sop_search_documents`` in step with every create, edit and revision
-(same transaction); the database indexes it: a GIN expression index on PostgreSQL, an
-FTS5 table on SQLite (migration 0004), each queried by its dialect (``db/dialects``).
+(same transaction); the database indexes it: a stored tsvector with a GIN index on
+PostgreSQL (migrations 0004 and 0008), an FTS5 table on SQLite (0004), each queried by its
+dialect (``db/dialects``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, Subquery, column
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from sopengine.db.dialects import dialect_of
@@ -31,13 +32,14 @@ def refresh(session: Session, version: SopVersion) -> None:
     session.flush()
 
 
-def ranked(session: Session, query: str) -> Subquery | None:
-    """``(sop_id, rank)`` of the SOPs matching every word of the query, higher rank first.
+def hits(session: Session, query: str) -> Select[tuple[int, int, float]] | None:
+    """``(sop_id, version_id, rank)`` of the SOPs matching every word of the query.
 
-    None when the query has no words (only punctuation or operators).
+    ``version_id`` is the SOP's latest version; higher ranks are better. Unordered and
+    unlimited: the caller filters and limits before ordering, so that ranks are computed only
+    for the rows it keeps. None when the query has no words (only punctuation or operators).
     """
     words = search.terms(query)
     if not words:
         return None
-    sql = dialect_of(session).full_text_matches(words)
-    return sql.columns(column("sop_id", Integer), column("rank", Float)).subquery("ranked")
+    return dialect_of(session).full_text_hits(words)

@@ -244,8 +244,9 @@ def test_search_uses_the_index_on_5000_sops(db: Session) -> None:
     dialect = db.get_bind().dialect.name
     if dialect == "postgresql":
         db.execute(text("ANALYZE sop_search_documents"))
-    ranked = search.ranked(db, "quarantine")
-    assert ranked is not None
+    found = search.hits(db, "quarantine")
+    assert found is not None
+    ranked = found.subquery()
     hits = db.execute(select(ranked.c.sop_id)).scalars().all()
     assert hits == [list(ids.values())[4321]]
 
@@ -253,6 +254,9 @@ def test_search_uses_the_index_on_5000_sops(db: Session) -> None:
         db.get_bind(), compile_kwargs={"literal_binds": True}
     )
     if dialect == "postgresql":
+        # Small stored vectors make a scan of 5,000 rows cheap enough to win; what counts is
+        # that the query's condition is one the GIN index serves.
+        db.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(db.execute(text(f"EXPLAIN {compiled}")).scalars())
         assert "fts_sop_search_documents" in plan, plan
         assert "Seq Scan" not in plan, plan

@@ -75,3 +75,41 @@ async def test_a_draft_read_skips_sign_offs_and_does_not_grow_with_steps(
         )
     )
     assert few == await _version_read(client, officials, connection) == 2
+
+
+async def _list_page(client, officials: Officials, connection: Connection, **params) -> int:
+    """Statements for one page of the SOP list, after authentication."""
+    with counted(connection) as statements:
+        await ok(client.get("/api/v1/sops", params=params, headers=officials.facilitator.headers))
+    return len([s for s in statements if "api_tokens" not in s])
+
+
+LISTS = (
+    {},
+    {"thematic_area": "return_reintegration", "state": "applied"},
+    {"awaiting": "MOI"},
+    {"q": "reintegration"},
+    {"q": "الإدماج", "ministry": "MOI"},
+)
+
+
+async def test_a_list_page_is_a_fixed_number_of_queries_whatever_its_size(
+    client, officials: Officials, connection: Connection
+) -> None:
+    await bring_to(client, officials, "applied")
+    await bring_to(client, officials, "in_review", code="SOP-RR-099")
+    few = [await _list_page(client, officials, connection, **params) for params in LISTS]
+    for i in range(2, 14):
+        code = f"SOP-RR-{i:03d}"
+        await bring_to(client, officials, "in_review" if i % 2 else "applied", code=code)
+        if i % 4 == 0:  # applied, then a second version: the page shows the latest
+            await ok(
+                client.post(
+                    f"/api/v1/sops/{code}/versions",
+                    json={"change_summary": "v2"},
+                    headers=officials.drafter["MOMD"].headers,
+                ),
+                201,
+            )
+    many = [await _list_page(client, officials, connection, **params) for params in LISTS]
+    assert few == many == [2] * len(LISTS)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from sopengine.config import PROJECT_ROOT
 from sopengine.domain.content import (
     SopContent,
     VersionText,
     anchors,
     check_version_text,
+    iter_stored_texts,
+    iter_texts,
     restrict_languages,
     walk_steps,
 )
 from tests.helpers import MINISTRIES, sample_content
+
+SOP_TEMPLATES = PROJECT_ROOT / "sop_templates"
 
 
 def text_of(content: dict[str, Any] | None = None, **overrides: Any) -> VersionText:
@@ -167,3 +173,14 @@ def test_restrict_languages_keeps_only_those() -> None:
     english = restrict_languages(content, ["en"])
     assert english.purpose == {"en": "Coordinate dignified return."}
     assert content.purpose.keys() == {"en", "ar"}, "the original is untouched"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SOP_TEMPLATES.glob("*.json")))
+def test_stored_texts_are_the_models_texts_in_the_same_order(name: str) -> None:
+    raw = json.loads((SOP_TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))["content"]
+    raw["procedure"][0]["steps"] = [
+        {**raw["procedure"][1], "id": "N1", "steps": [{**raw["procedure"][2], "id": "N2"}]}
+    ]
+    model = SopContent.model_validate(raw)
+    stored = model.model_dump(mode="json")  # as versions store it
+    assert list(iter_stored_texts(stored)) == [(p, dict(t)) for p, t in iter_texts(model)]

@@ -161,6 +161,7 @@ def list_sops(
         after_id=position.after,
         offset=position.offset,
         limit=size,
+        window=settings.search_window,
     )
     if page.next_after is not None:
         next_cursor: str | None = encode_cursor(after=page.next_after)

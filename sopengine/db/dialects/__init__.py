@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, TextClause
+from sqlalchemy import Insert, Select
 from sqlalchemy.orm import Session
 
 from sopengine.db.dialects.postgresql import PostgreSQL
@@ -19,6 +19,8 @@ from sopengine.db.dialects.sqlite import SQLite
 
 class Dialect(Protocol):
     name: str
+    serializes_writers: bool
+    """One writer at a time for the whole database (a second write transaction would wait)."""
 
     def insert_unless_exists(self, model: type[Any], **values: Any) -> Insert:
         """``INSERT`` that does nothing when a unique key already holds these values."""
@@ -32,8 +34,12 @@ class Dialect(Protocol):
         """Lock the rows ``query`` selects from ``of``, passing over rows others hold."""
         ...
 
-    def full_text_matches(self, words: list[str]) -> TextClause:
-        """``(sop_id, rank)`` of the search documents matching every word, any order."""
+    def full_text_hits(self, words: list[str]) -> Select[tuple[int, int, float]]:
+        """``(sop_id, version_id, rank)`` of the search documents matching every word.
+
+        Unordered and unlimited: the caller adds its filters and a limit, so the rank is
+        computed only for the rows it keeps.
+        """
         ...
 
 

@@ -56,7 +56,12 @@ def sop_list(
         q=q.strip() or None,
     )
     found = listing.list_sops(
-        session, filters, after_id=position.after, offset=position.offset, limit=PAGE_SIZE
+        session,
+        filters,
+        after_id=position.after,
+        offset=position.offset,
+        limit=PAGE_SIZE,
+        window=request.app.state.settings.search_window,
     )
     chosen = {
         "q": q,
