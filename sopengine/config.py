@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,9 +14,8 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 
 
 def _default_templates_dir() -> Path:
-    # Installed as a package the templates travel inside it; in a checkout they sit beside it.
-    bundled = PACKAGE_ROOT / "sop_templates"
-    return bundled if bundled.is_dir() else PROJECT_ROOT / "sop_templates"
+    # The templates travel inside the package, so an installed wheel finds them anywhere.
+    return PACKAGE_ROOT / "sop_templates"
 
 
 class Settings(BaseSettings):
@@ -85,6 +85,28 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+
+    log_format: Literal["auto", "json", "human"] = Field(
+        default="auto",
+        description="auto: human-readable on a terminal, one JSON object per line otherwise",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="When set, /metrics answers only 'Authorization: Bearer <token>'; when "
+        "empty, only clients on the loopback address",
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="On SIGTERM, how long in-flight requests (and the worker's sends) may take",
+    )
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_long_enough(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("SOPENGINE_METRICS_TOKEN must be at least 16 characters (or empty)")
+        return value
 
     @field_validator("public_url")
     @classmethod

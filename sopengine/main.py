@@ -16,9 +16,11 @@ from sopengine.api.routes import (
     actions,
     audit,
     comments,
+    docs,
     exports,
     health,
     me,
+    metrics,
     ministries,
     officials,
     session,
@@ -29,6 +31,8 @@ from sopengine.api.routes import (
 )
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.observability import metrics as observed
+from sopengine.observability.requests import RequestObserver
 from sopengine.urls import API_PREFIX
 
 DESCRIPTION = """
@@ -47,6 +51,7 @@ def create_app(
     engine = None
     if session_factory is None:
         engine = make_engine(settings)
+        observed.watch_pool(engine)
         session_factory = make_sessionmaker(engine)
 
     @asynccontextmanager
@@ -54,9 +59,15 @@ def create_app(
         yield
         if engine is not None:
             engine.dispose()
+        observed.process_exited()
 
     app = FastAPI(
-        title="sopengine", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="sopengine",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory
@@ -65,6 +76,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(docs.router)
     web.install(app)
     for module in (
         session,
@@ -81,4 +94,6 @@ def create_app(
         webhooks,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    # Outermost: the request id, metrics and access log cover every other layer.
+    app.add_middleware(RequestObserver)
     return app

@@ -16,6 +16,7 @@ from sopengine.db.models import Official, Sop, SopVersion, WebSession
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
 from sopengine.errors import SopError, Unauthorized
+from sopengine.observability import context as request_context
 from sopengine.services import officials, signin, sops
 
 
@@ -87,11 +88,13 @@ def current_caller(
         official = officials.authenticate(
             session, credentials.credentials, timedelta(seconds=settings.token_touch_seconds)
         )
+        request_context.identify(official.id)
         return Caller(official, address=address)
     if cookie:
         person, web = signin.authenticate(session, settings, cookie)
         if request.method not in _SAFE_METHODS:
             signin.check_csrf(web, request.headers.get(signin.CSRF_HEADER))
+        request_context.identify(person.id)
         return Caller(person, web, address)
     raise Unauthorized(
         "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'"

@@ -35,6 +35,8 @@ class WebhookEvent(Base):
     ministries: Mapped[list[str]]
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    """The X-Request-ID of the request that caused the event (the worker logs it)."""
 
 
 class WebhookDelivery(Base):
