@@ -24,7 +24,7 @@ def deliveries_by_state(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)
     )
-    counts.update(dict(rows.tuples().all()))
+    counts.update(dict(rows.all()))
     return counts
 
 
@@ -78,7 +78,7 @@ def overdue_signoffs(session: Session, today: date) -> dict[str, int]:
         .where(SopVersion.state == State.IN_REVIEW, SopVersion.respond_by < today, ~decided)
         .group_by(VersionMinistry.ministry_code)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def audit_events_written(session: Session) -> int:
