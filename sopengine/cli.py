@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from sopengine.config import get_settings
+from sopengine.config import Settings, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.domain.roles import Kind, Role
 from sopengine.errors import SopError
@@ -268,7 +268,8 @@ def _metrics_directory(workers: int) -> str | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import shutil
+    import signal
 
     from sopengine.observability import logs
 
@@ -282,6 +283,35 @@ def _serve(args: argparse.Namespace) -> int:
         upgrade_database()
         _first_admin_invitation()
     finish_worker = _start_worker_thread() if args.with_worker else None
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the
+    # handler it found: this one, so that the worker thread and the metrics directory
+    # are cleaned up too and the exit status says "stopped as asked" (0).
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        _run_uvicorn(args, settings)
+    except _Stopped:
+        pass
+    finally:
+        if finish_worker is not None:
+            finish_worker()
+        if made_metrics_dir:
+            shutil.rmtree(made_metrics_dir, ignore_errors=True)
+    return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived and uvicorn has finished its graceful shutdown."""
+
+
+def _stop_serving(*_: object) -> None:
+    raise _Stopped
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from sopengine.observability import logs
+
     uvicorn.run(
         "sopengine.main:create_app",
         factory=True,
@@ -299,13 +329,6 @@ def _serve(args: argparse.Namespace) -> int:
         # killed for it would be restarted, and killed again.
         timeout_worker_healthcheck=60,
     )
-    if finish_worker is not None:
-        finish_worker()
-    if made_metrics_dir:
-        import shutil
-
-        shutil.rmtree(made_metrics_dir, ignore_errors=True)
-    return 0
 
 
 def _safe_url() -> str:

@@ -151,24 +151,29 @@ def drain_once(
 ) -> int:
     """Claim one batch, send it, record the outcomes; answers how many were sent.
 
-    A worker told to stop after claiming gives the batch back; sends already under way
-    finish and are recorded.
+    A worker told to stop (SIGTERM) finishes the sends under way and records them, and
+    gives back the deliveries of the batch it has not started.
     """
+    stopping = stop or threading.Event()
     with factory.begin() as session:
         batch = claim(session, settings, utcnow())
     if not batch:
         return 0
-    if stop is not None and stop.is_set():
-        with factory.begin() as session:
-            release(session, batch)
-        log.info("released unsent deliveries", extra={"fields": {"count": len(batch)}})
-        return 0
+
+    def send(claimed: Claimed) -> Outcome | None:
+        return None if stopping.is_set() else _send(claimed, settings, client)
+
     with ThreadPoolExecutor(max_workers=min(8, len(batch))) as pool:
-        outcomes = list(pool.map(lambda c: _send(c, settings, client), batch))
+        outcomes = list(pool.map(send, batch))
+    sent = [(c, o) for c, o in zip(batch, outcomes, strict=True) if o is not None]
+    unsent = [c for c, o in zip(batch, outcomes, strict=True) if o is None]
     with factory.begin() as session:
-        for claimed, outcome in zip(batch, outcomes, strict=True):
+        for claimed, outcome in sent:
             record(session, settings, claimed, outcome)
-    return len(batch)
+        if unsent:
+            release(session, unsent)
+            log.info("released unsent deliveries", extra={"fields": {"count": len(unsent)}})
+    return len(sent)
 
 
 def run(

@@ -55,7 +55,8 @@ async def test_no_page_references_another_host(
     await bring_to(client, officials, "applied")
     pages = await crawl(client, ["/sign-in", "/docs", "/redoc", "/no-such-page"])
     signed = await client.post(
-        "/api/v1/session", json={"email": officials.facilitator.official.email, "password": PASSWORD}
+        "/api/v1/session",
+        json={"email": officials.facilitator.official.email, "password": PASSWORD},
     )
     assert signed.status_code == 200
     pages |= await crawl(client, ["/", "/sops/SOP-RR-001", "/sops/SOP-RR-001/versions/1"])
