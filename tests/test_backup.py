@@ -4,6 +4,7 @@ into a fresh database that then serves the same record."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,11 +13,22 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from sopengine.config import Settings
 from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.main import create_app
 from tests.database import upgrade_url
-from tests.helpers import FAST_ARGON2, REQUIRED, bring_to, create_sop, free_port, make_officials
+from tests.helpers import (
+    FAST_ARGON2,
+    REQUIRED,
+    Officials,
+    bring_to,
+    create_sop,
+    free_port,
+    make_officials,
+)
 from tests.helpers import wait_until_healthy as healthy
 
 
@@ -138,3 +150,92 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path: Path, kind: str) -> None
     refused = sopengine(["db", "restore", str(source)], f"sqlite:///{tmp_path / 'target.db'}")
     assert refused.returncode == 2, refused.stderr
     assert not (tmp_path / "target.db").exists()
+
+
+async def _life_in_process(url: str) -> tuple[bytes, Officials]:
+    """A whole SOP life through the app (in process), and the Word file of version 2."""
+    settings = Settings(database_url=url, **FAST_ARGON2)
+    engine = make_engine(settings)
+    with make_sessionmaker(engine).begin() as session:
+        people = make_officials(session)
+    engine.dispose()
+    app = create_app(settings)
+    async with (
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t", timeout=120
+        ) as client,
+        app.router.lifespan_context(app),
+    ):
+        await bring_to(client, people, "superseded")
+        exported = await client.get(
+            "/api/v1/sops/SOP-RR-001/versions/2/export.docx", headers=people.facilitator.headers
+        )
+    assert exported.status_code == 200
+    return exported.content, people
+
+
+def test_the_documented_pg_dump_and_pg_restore_procedure(
+    engine: Engine, scratch_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL: the README's pg_dump / pg_restore commands bring back a verifiable record."""
+    if engine.dialect.name != "postgresql" or not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL with pg_dump and pg_restore")
+    import anyio
+
+    docx, people = anyio.run(_life_in_process, scratch_url)
+    source = make_url(scratch_url)
+    schema = source.query["options"].split("search_path=", 1)[1]
+    libpq = source.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    dump = tmp_path / "sopengine.dump"
+    subprocess.run(
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            f"--schema={schema}",
+            "--file",
+            str(dump),
+            libpq,
+        ],
+        check=True,
+        timeout=300,
+    )
+    restored_db = f"{source.database}_restored"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+        admin.execute(text(f'DROP DATABASE IF EXISTS "{restored_db}"'))
+        admin.execute(text(f'CREATE DATABASE "{restored_db}"'))
+    try:
+        target = source.set(database=restored_db)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", "--dbname",
+             target.set(drivername="postgresql", query={}).render_as_string(hide_password=False),
+             str(dump)],
+            check=True,
+            timeout=300,
+        )  # fmt: skip
+        restored_url = target.render_as_string(hide_password=False)
+        chain = sopengine(["audit", "verify"], restored_url)
+        assert chain.returncode == 0 and "audit chain intact" in chain.stdout, chain.stderr
+        anyio.run(_check_restored, restored_url, docx, people)
+    finally:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{restored_db}" WITH (FORCE)'))
+
+
+async def _check_restored(url: str, docx: bytes, people: Officials) -> None:
+    app = create_app(Settings(database_url=url, **FAST_ARGON2))
+    async with (
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t", timeout=120
+        ) as client,
+        app.router.lifespan_context(app),
+    ):
+        auth = people.facilitator.headers
+        sop = (await client.get("/api/v1/sops/SOP-RR-001", headers=auth)).json()
+        assert [v["state"] for v in sop["versions"]] == ["superseded", "applied"]
+        signoffs = await client.get("/api/v1/sops/SOP-RR-001/versions/2/signoffs", headers=auth)
+        assert {s["ministry"] for s in signoffs.json()} == set(REQUIRED)
+        verified = await client.post(
+            "/api/v1/exports/verify", files={"file": ("v2.docx", docx)}, headers=auth
+        )
+        assert verified.json()["verdict"] == "authentic", verified.text
