@@ -252,7 +252,7 @@ def _metrics_directory(workers: int) -> str | None:
     import tempfile
     from pathlib import Path
 
-    from sopengine.observability.metrics import MULTIPROCESS_DIR_ENV
+    from sopengine.observability import MULTIPROCESS_DIR_ENV
 
     given = os.environ.get(MULTIPROCESS_DIR_ENV)
     if not given and workers > 1:

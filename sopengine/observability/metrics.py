@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.db.base import utcnow
 from sopengine.db.repositories import operations
+from sopengine.observability import MULTIPROCESS_DIR_ENV
 
-MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 log = logging.getLogger("sopengine.metrics")
