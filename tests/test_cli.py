@@ -119,7 +119,7 @@ def test_first_serve_prints_the_first_admins_link_which_signs_in(
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            health = wait_until_healthy(url, server, timeout=30)
+            health = wait_until_healthy(url, server, timeout=120)
             assert health.json() == {"status": "ok"}
             ready = httpx.get(f"{url}/readyz", timeout=30)
             assert ready.status_code == 200 and ready.json()["status"] == "ready", ready.text
@@ -153,7 +153,7 @@ def test_first_serve_prints_the_first_admins_link_which_signs_in(
         text=True,
     )
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=120)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=15)
