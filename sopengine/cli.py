@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from sopengine.config import PROJECT_ROOT, get_settings
+from sopengine.config import Settings, get_settings
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.domain.roles import Kind, Role
 from sopengine.errors import SopError
@@ -19,22 +19,54 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def upgrade_database() -> None:
-    from alembic import command
-    from alembic.config import Config
+    from sopengine.db import migrate
 
-    ini = PROJECT_ROOT / "alembic.ini"
-    if not ini.is_file():
-        raise SystemExit(
-            f"alembic.ini not found at {ini}; install sopengine from its checkout (pip install -e .)"
-        )
-    config = Config(str(ini))
-    config.attributes["configure_logging"] = False
-    command.upgrade(config, "head")
+    engine = make_engine(get_settings())
+    try:
+        migrate.upgrade(engine)
+    except migrate.SchemaAhead as exc:
+        raise SystemExit(f"sopengine: refusing to start: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+def require_schema_at_head() -> None:
+    """For ``serve --no-upgrade``: refuse a database this code's migrations do not match."""
+    from sopengine.db import migrate
+
+    engine = make_engine(get_settings())
+    try:
+        with engine.connect() as connection:
+            state = migrate.schema_state(connection)
+    finally:
+        engine.dispose()
+    if state.standing is not migrate.Standing.AT_HEAD:
+        raise SystemExit(f"sopengine: refusing to start: {state.describe()}")
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
     upgrade_database()
     print(f"database at head: {_safe_url()}")
+    return 0
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sopengine.db import backup
+
+    written = backup.backup(get_settings().database_url, Path(args.file))
+    print(f"backed up {_safe_url()} to {written} ({written.stat().st_size:,} bytes)")
+    return 0
+
+
+def _db_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sopengine.db import backup
+
+    backup.restore(get_settings().database_url, Path(args.file), replace=args.replace)
+    print(f"restored {args.file} into {_safe_url()}; run sopengine db upgrade if it is older")
     return 0
 
 
@@ -193,9 +225,11 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from sopengine.observability import logs
     from sopengine.services import delivery, smtp_client
 
     settings = get_settings()
+    logs.configure(settings.log_format)
     print(smtp_client.status_line(settings), flush=True)
     engine = make_engine(settings)
     stop = threading.Event()
@@ -209,29 +243,100 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_worker_thread() -> None:
+def _start_worker_thread() -> Callable[[], None]:
+    """Deliver webhooks from a thread of this process; answers how to stop it gracefully."""
     import threading
 
     from sopengine.services import delivery
 
     settings = get_settings()
     factory = make_sessionmaker(make_engine(settings))
-    threading.Thread(
-        target=delivery.run, args=(factory, settings), name="webhook-worker", daemon=True
-    ).start()
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=delivery.run,
+        args=(factory, settings),
+        kwargs={"stop": stop},
+        name="webhook-worker",
+        daemon=True,
+    )
+    thread.start()
+
+    def finish() -> None:
+        stop.set()
+        thread.join(settings.shutdown_timeout_seconds)
+
+    return finish
+
+
+def _metrics_directory(workers: int) -> str | None:
+    """Several worker processes share their metrics through files in one directory;
+    answers the directory made here (removed after serving), if any."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from sopengine.observability import MULTIPROCESS_DIR_ENV
+
+    given = os.environ.get(MULTIPROCESS_DIR_ENV)
+    if not given and workers > 1:
+        made = tempfile.mkdtemp(prefix="sopengine-metrics-")
+        os.environ[MULTIPROCESS_DIR_ENV] = made
+        return made
+    if given:
+        # Files of an earlier run would be added to this one's counts.
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+    return None
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import shutil
+    import signal
 
+    from sopengine.observability import logs
     from sopengine.services import smtp_client
 
-    if not args.no_upgrade:
+    # Before anything imports prometheus_client, which reads the directory once.
+    made_metrics_dir = _metrics_directory(args.workers)
+    settings = get_settings()
+    logs.configure(settings.log_format, args.log_level)
+    if args.no_upgrade:
+        require_schema_at_head()
+    else:
         upgrade_database()
         _first_admin_invitation()
-    print(smtp_client.status_line(get_settings()), flush=True)
-    if args.with_worker:
-        _start_worker_thread()
+    print(smtp_client.status_line(settings), flush=True)
+    finish_worker = _start_worker_thread() if args.with_worker else None
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the
+    # handler it found: this one, so that the worker thread and the metrics directory
+    # are cleaned up too and the exit status says "stopped as asked" (0).
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        _run_uvicorn(args, settings)
+    except _Stopped:
+        pass
+    finally:
+        if finish_worker is not None:
+            finish_worker()
+        if made_metrics_dir:
+            shutil.rmtree(made_metrics_dir, ignore_errors=True)
+    return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived and uvicorn has finished its graceful shutdown."""
+
+
+def _stop_serving(*_: object) -> None:
+    raise _Stopped
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from sopengine.observability import logs
+
     uvicorn.run(
         "sopengine.main:create_app",
         factory=True,
@@ -242,8 +347,13 @@ def _serve(args: argparse.Namespace) -> int:
         loop="uvloop",
         proxy_headers=True,
         log_level=args.log_level,
+        log_config=logs.logging_config(settings.log_format, args.log_level),
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds),
+        # A busy host can take longer than uvicorn's 5 s to start a worker process; one
+        # killed for it would be restarted, and killed again.
+        timeout_worker_healthcheck=60,
     )
-    return 0
 
 
 def _safe_url() -> str:
@@ -260,6 +370,19 @@ def build_parser() -> argparse.ArgumentParser:
         dest="db_command", required=True
     )
     db.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_db_upgrade)
+    backup = db.add_parser(
+        "backup", help="SQLite: copy the live database to FILE (safe while serving)"
+    )
+    backup.add_argument("file", help="the backup file to write (must not exist)")
+    backup.set_defaults(handler=_db_backup)
+    restore = db.add_parser("restore", help="SQLite: copy a backup FILE into the database")
+    restore.add_argument("file", help="a file written by sopengine db backup")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite a database that already holds data (stop the service first)",
+    )
+    restore.set_defaults(handler=_db_restore)
 
     off = sub.add_parser("officials", help="manage officials").add_subparsers(
         dest="officials_command", required=True

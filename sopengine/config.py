@@ -14,9 +14,8 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 
 
 def _default_templates_dir() -> Path:
-    # Installed as a package the templates travel inside it; in a checkout they sit beside it.
-    bundled = PACKAGE_ROOT / "sop_templates"
-    return bundled if bundled.is_dir() else PROJECT_ROOT / "sop_templates"
+    # The templates travel inside the package, so an installed wheel finds them anywhere.
+    return PACKAGE_ROOT / "sop_templates"
 
 
 class Settings(BaseSettings):
@@ -145,6 +144,27 @@ class Settings(BaseSettings):
                 "sopengine secrets new-key)"
             )
         return self
+    log_format: Literal["auto", "json", "human"] = Field(
+        default="auto",
+        description="auto: human-readable on a terminal, one JSON object per line otherwise",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="When set, /metrics answers only 'Authorization: Bearer <token>'; when "
+        "empty, only clients on the loopback address",
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="On SIGTERM, how long in-flight requests (and the worker's sends) may take",
+    )
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_long_enough(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("SOPENGINE_METRICS_TOKEN must be at least 16 characters (or empty)")
+        return value
 
     @field_validator("public_url")
     @classmethod

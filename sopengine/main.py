@@ -16,9 +16,11 @@ from sopengine.api.routes import (
     actions,
     audit,
     comments,
+    docs,
     exports,
     health,
     me,
+    metrics,
     ministries,
     notices,
     officials,
@@ -30,6 +32,8 @@ from sopengine.api.routes import (
 )
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import limit_statements, make_engine, make_sessionmaker
+from sopengine.observability import metrics as observed
+from sopengine.observability.requests import RequestObserver
 from sopengine.urls import API_PREFIX
 
 DESCRIPTION = """
@@ -52,6 +56,7 @@ def create_app(
         engine = make_engine(settings)
         # Requests only: the worker and the CLI (migrations) make engines of their own.
         limit_statements(engine, settings.statement_timeout)
+        observed.watch_pool(engine)
         session_factory = make_sessionmaker(engine)
         read_factory = make_sessionmaker(engine, reading=True)
 
@@ -60,9 +65,15 @@ def create_app(
         yield
         if engine is not None:
             engine.dispose()
+        observed.process_exited()
 
     app = FastAPI(
-        title="sopengine", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="sopengine",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory
@@ -72,6 +83,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(docs.router)
     web.install(app)
     for module in (
         session,
@@ -89,4 +102,6 @@ def create_app(
         notices,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    # Outermost: the request id, metrics and access log cover every other layer.
+    app.add_middleware(RequestObserver)
     return app

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from sopengine.config import PROJECT_ROOT, Settings
+from sopengine.config import PACKAGE_ROOT, Settings
 from sopengine.db.session import make_engine
 from sopengine.main import create_app
 from tests.database import reset_postgres_schema, upgrade, upgrade_url
@@ -110,7 +110,7 @@ def officials(db: Session) -> Officials:
 
 @pytest.fixture
 def templates_dir() -> Path:
-    return PROJECT_ROOT / "sop_templates"
+    return PACKAGE_ROOT / "sop_templates"
 
 
 @pytest.fixture

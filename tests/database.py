@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 
-from sopengine.config import PROJECT_ROOT, Settings
+from sopengine.config import Settings
+from sopengine.db.migrate import alembic_config
 from sopengine.db.session import make_engine
 
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    """The project's Alembic configuration, run on ``connection`` when one is given."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["configure_logging"] = False
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
+__all__ = ["alembic_config", "reset_postgres_schema", "upgrade", "upgrade_url"]
 
 
 def upgrade(connection: Connection, target: str = "head") -> None:

@@ -119,8 +119,10 @@ def test_first_serve_prints_the_first_admins_link_which_signs_in(
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            health = wait_until_healthy(url, server, timeout=30)
-            assert health.json() == {"status": "ok", "database": "sqlite"}
+            health = wait_until_healthy(url, server, timeout=120)
+            assert health.json() == {"status": "ok"}
+            ready = httpx.get(f"{url}/readyz", timeout=30)
+            assert ready.status_code == 200 and ready.json()["status"] == "ready", ready.text
             assert httpx.get(f"{url}/docs", timeout=5).status_code == 200
             assert httpx.get(f"{url}/api/v1/me", timeout=5).status_code == 401
             link = re.search(rf"{url}/invite/[A-Za-z0-9_-]{{43}}", log_path.read_text())
@@ -151,7 +153,7 @@ def test_first_serve_prints_the_first_admins_link_which_signs_in(
         text=True,
     )
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=30)
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=120)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=15)

@@ -15,7 +15,7 @@ from pathlib import Path
 # A development tool, not part of the service: it needs nothing from the sopengine package,
 # only the checkout it lives in.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_PATH = PROJECT_ROOT / "sop_templates" / "reference.docx"
+REFERENCE_PATH = PROJECT_ROOT / "sopengine" / "sop_templates" / "reference.docx"
 LATIN_FONT = "Arial"
 ARABIC_FONT = "Noto Naskh Arabic"
 NAVY, BLUE, GREY = "1F3864", "2F5496", "595959"

@@ -15,6 +15,7 @@ from sopengine.db.models import Official, Sop, SopVersion, WebSession
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
 from sopengine.errors import Forbidden, SopError, Unauthorized
+from sopengine.observability import context as request_context
 from sopengine.services import access, signin, sops
 
 
@@ -102,12 +103,14 @@ def current_caller(
             session, settings, credentials.credentials, address, request.app.state.sessionmaker
         )
         request.state.official_id = official.id
+        request_context.identify(official.id)
         return Caller(official, address=address)
     if cookie:
         person, web = signin.authenticate(session, settings, cookie)
         request.state.official_id = person.id
         if request.method not in _SAFE_METHODS:
             signin.check_csrf(web, request.headers.get(signin.CSRF_HEADER))
+        request_context.identify(person.id)
         return Caller(person, web, address)
     raise Unauthorized(
         "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'"

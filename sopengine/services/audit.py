@@ -12,6 +12,7 @@ from sopengine.db.dialects import dialect_of
 from sopengine.db.models import AuditEvent, Official
 from sopengine.db.repositories import audit as events
 from sopengine.domain.audit_chain import GENESIS_HASH, ChainReport, event_hash, verify_chain
+from sopengine.observability import context as request_context
 
 
 def record(
@@ -40,6 +41,7 @@ def record(
         version_number=version_number,
         details=details or {},
         prev_hash=head.hash if head else GENESIS_HASH,
+        request_id=request_context.request_id(),
     )
     event.hash = event_hash(event)
     session.add(event)

@@ -50,6 +50,8 @@ class Claimed:
     attempt: int
     lease_until: datetime
     """The claim's fence: the outcome is recorded only while the delivery still carries it."""
+    request_id: str | None = None
+    """The X-Request-ID of the request that caused the event, for the attempt's log line."""
 
 
 def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
@@ -91,6 +93,7 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claimed]:
                 body.encode(),
                 d.attempts,
                 lease_until,
+                d.event.request_id,
             )
         )
     session.flush()
@@ -115,24 +118,55 @@ def record(session: Session, settings: Settings, claimed: Claimed, outcome: Outc
             worker=WORKER_ID,
         )
     )
+    _log_attempt(claimed, outcome)
     retrying.settle(
         delivery, success=outcome.success, error=outcome.error, now=now, settings=settings
     )
     session.flush()
 
 
-def drain_once(factory: sessionmaker[Session], settings: Settings, client: httpx.Client) -> int:
-    """Claim one batch, send it, record the outcomes; answers how many were sent."""
+def release(session: Session, batch: list[Claimed]) -> None:
+    """Give claimed deliveries back unsent (the worker is stopping): due again at once, for
+    any worker, and the claim does not count as an attempt."""
+    for claimed in batch:
+        delivery = session.get(WebhookDelivery, claimed.delivery_id, with_for_update=True)
+        if delivery is not None and delivery.lease_until == claimed.lease_until:
+            delivery.lease_until = None
+            delivery.attempts -= 1
+    session.flush()
+
+
+def drain_once(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    client: httpx.Client,
+    stop: threading.Event | None = None,
+) -> int:
+    """Claim one batch, send it, record the outcomes; answers how many were sent.
+
+    A worker told to stop (SIGTERM) finishes the sends under way and records them, and
+    gives back the deliveries of the batch it has not started.
+    """
+    stopping = stop or threading.Event()
     with factory.begin() as session:
         batch = claim(session, settings, utcnow())
     if not batch:
         return 0
+
+    def send(claimed: Claimed) -> Outcome | None:
+        return None if stopping.is_set() else _send(claimed, settings, client)
+
     with ThreadPoolExecutor(max_workers=min(8, len(batch))) as pool:
-        outcomes = list(pool.map(lambda c: _send(c, settings, client), batch))
+        outcomes = list(pool.map(send, batch))
+    sent = [(c, o) for c, o in zip(batch, outcomes, strict=True) if o is not None]
+    unsent = [c for c, o in zip(batch, outcomes, strict=True) if o is None]
     with factory.begin() as session:
-        for claimed, outcome in zip(batch, outcomes, strict=True):
+        for claimed, outcome in sent:
             record(session, settings, claimed, outcome)
-    return len(batch)
+        if unsent:
+            release(session, unsent)
+            log.info("released unsent deliveries", extra={"fields": {"count": len(unsent)}})
+    return len(sent)
 
 
 def run(
@@ -155,7 +189,7 @@ def run(
         while not stop.is_set():
             try:
                 housekeeping(factory, settings)
-                count = drain_once(factory, settings, client)
+                count = drain_once(factory, settings, client, stop)
                 count += notice_delivery.drain_once(factory, settings)
             except Exception:
                 log.exception("webhook worker round failed; retrying")
@@ -170,6 +204,24 @@ def run(
                 break
             stop.wait(settings.worker_interval_seconds)
     return sent
+
+
+def _log_attempt(claimed: Claimed, outcome: Outcome) -> None:
+    log.info(
+        "delivery attempt",
+        extra={
+            "fields": {
+                "request_id": claimed.request_id,
+                "delivery_id": claimed.delivery_id,
+                "message_id": claimed.message_id,
+                "attempt": claimed.attempt,
+                "outcome": "success" if outcome.success else "failure",
+                "status": outcome.status_code,
+                "duration_ms": outcome.latency_ms,
+                "error": outcome.error,
+            }
+        },
+    )
 
 
 def _send(claimed: Claimed, settings: Settings, client: httpx.Client) -> Outcome:

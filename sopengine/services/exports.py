@@ -16,6 +16,7 @@ from sopengine.export.docx import render
 from sopengine.export.manifest import read_manifest
 from sopengine.export.redline import render_redline, structured_diff
 from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
+from sopengine.observability import metrics
 from sopengine.services import audit, facts, sops
 from sopengine.services.signoffs import load_signoffs
 
@@ -83,7 +84,8 @@ def export_version(
     session: Session, actor: Official | None, version: SopVersion, lang: Lang | None
 ) -> Exported:
     chosen: Lang = lang or version.primary_language  # type: ignore[assignment]
-    data = render(document_for(session, version), chosen)
+    with metrics.word_export(chosen):
+        data = render(document_for(session, version), chosen)
     _register(session, actor, version, "export", chosen, data)
     return Exported(data, f"{version.sop.code}_v{version.number}_{chosen}.docx")
 

@@ -27,6 +27,7 @@ from sopengine.domain.permissions import Action
 from sopengine.domain.webhooks import DeliveryStatus
 from sopengine.domain.workflow import Facts
 from sopengine.errors import FieldError, NotFound, ValidationFailed, pointer
+from sopengine.observability import context as request_context
 from sopengine.services import audit, webhook_client
 from sopengine.urls import version_path
 
@@ -50,6 +51,7 @@ def emit(
         ministries=sorted(ministries),
         created_at=now,
         payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
+        request_id=request_context.request_id(),
     )
     session.add(event)
     session.flush()

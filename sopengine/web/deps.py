@@ -19,6 +19,7 @@ from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
 from sopengine.domain.workflow import Facts
 from sopengine.errors import Forbidden, SopError, Unauthorized
+from sopengine.observability import context as request_context
 from sopengine.services import ministries, signin
 from sopengine.web import labels
 from sopengine.web.i18n import Lang, chosen
@@ -53,6 +54,7 @@ def viewer(request: Request, session: SessionDep, settings: SettingsDep) -> View
         try:
             official, web = signin.authenticate(session, settings, cookie)
             request.state.official_id = official.id
+            request_context.identify(official.id)
         except Unauthorized:
             official = None
     lang = chosen(

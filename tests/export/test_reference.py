@@ -10,7 +10,7 @@ from types import ModuleType
 
 import docx
 
-from sopengine.config import PROJECT_ROOT
+from sopengine.config import PACKAGE_ROOT, PROJECT_ROOT
 from sopengine.domain.content import walk_steps
 from sopengine.export.docx import default_template, render
 from sopengine.export.manifest import read_manifest
@@ -51,7 +51,7 @@ STYLES = {
 
 def test_bundled_template_is_what_make_reference_writes(tmp_path: Path) -> None:
     fresh = make_reference.write_reference(tmp_path / "reference.docx")
-    assert default_template() == PROJECT_ROOT / "sop_templates" / "reference.docx"
+    assert default_template() == PACKAGE_ROOT / "sop_templates" / "reference.docx"
     with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(default_template()) as b:
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
 

@@ -23,3 +23,6 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    """The X-Request-ID of the request that wrote it, to find its log lines (not hashed:
+    it says where the event came from, not what happened)."""

@@ -38,6 +38,8 @@ class WebhookEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     notices_at: Mapped[datetime | None] = mapped_column(index=True)
     """When the worker derived the e-mail notices of this event (None: not yet)."""
+    request_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    """The X-Request-ID of the request that caused the event (the worker logs it)."""
 
 
 class WebhookDelivery(Base):
