@@ -144,6 +144,7 @@ class Settings(BaseSettings):
                 "sopengine secrets new-key)"
             )
         return self
+
     log_format: Literal["auto", "json", "human"] = Field(
         default="auto",
         description="auto: human-readable on a terminal, one JSON object per line otherwise",
