@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine import __version__, web
-from sopengine.api import problems
+from sopengine.api import openapi, problems
 from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
 from sopengine.api.routes import (
@@ -81,4 +81,5 @@ def create_app(
         webhooks,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    openapi.install(app)
     return app
