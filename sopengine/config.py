@@ -86,6 +86,23 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
 
+    audit_signing_key: str = Field(
+        default="",
+        description="The Ed25519 private key (PEM) that signs audit checkpoints, or the path of "
+        "a file holding it; empty: no checkpoints are made (sopengine audit keygen makes one)",
+    )
+    audit_public_key: str = Field(
+        default="",
+        description="The matching public key (PEM or a file path) for processes that verify "
+        "but do not sign; default: derived from the signing key",
+    )
+    audit_checkpoint_events: int = Field(
+        default=1000, ge=1, description="Sign the chain head after this many new events"
+    )
+    audit_checkpoint_hours: float = Field(
+        default=24.0, gt=0, description="... and at least this often while there are events"
+    )
+
     @field_validator("public_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:

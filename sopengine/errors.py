@@ -133,6 +133,12 @@ class InternalError(SopError):
     status, slug, title = 500, "internal-error", "Internal error"
 
 
+class ConfigurationError(InternalError):
+    """A setting the service needs cannot be used (e.g. an unreadable audit key)."""
+
+    slug, title = "configuration-error", "The service is misconfigured"
+
+
 class PreconditionRequired(SopError):
     status, slug, title = 428, "precondition-required", "If-Match header required"
 

@@ -36,6 +36,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "version.withdrawn",
     "comment.created",
     "review.due",
+    "audit.checkpoint",
 )
 
 SECRET_PREFIX = "whsec_"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
@@ -58,8 +59,9 @@ def list_events(session: Session, *, after_seq: int, limit: int, sop_code: str |
     return EventPage(rows[:limit], len(rows) > limit)
 
 
-def verify(session: Session) -> ChainReport:
-    return verify_chain(events.in_chain_order(session))
+def verify(session: Session, public_key: Ed25519PublicKey | None = None) -> ChainReport:
+    """The whole chain, against its checkpoints (their signatures too, given the key)."""
+    return verify_chain(events.in_chain_order(session), events.checkpoints(session), public_key)
 
 
 def head_hash(session: Session) -> str:

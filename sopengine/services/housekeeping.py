@@ -1,4 +1,5 @@
-"""The worker's chores between deliveries: announce due reviews, forget old idempotency keys."""
+"""The worker's chores between deliveries: announce due reviews, forget old idempotency keys,
+sign the audit chain's head when a checkpoint is due."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
-from sopengine.services import idempotency, reminders
+from sopengine.services import checkpoints, idempotency, reminders
 
 
 def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
@@ -17,3 +18,5 @@ def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
         reminders.announce_reviews(session, settings, utcnow().date())
     with factory.begin() as session:
         idempotency.purge_expired(session, timedelta(hours=settings.idempotency_ttl_hours))
+    with factory.begin() as session:
+        checkpoints.make_due(session, settings)
