@@ -154,9 +154,9 @@ def _export(args: argparse.Namespace) -> int:
 def _audit_verify(args: argparse.Namespace) -> int:
     from sopengine.services import audit, checkpoints
 
-    key = checkpoints.public_key(get_settings(), args.public_key)
+    keys = checkpoints.public_keys(get_settings(), args.public_key)
     with _transaction() as session:
-        report = audit.verify(session, key)
+        report = audit.verify(session, keys)
     if not report.ok:
         where = f" at event {report.first_bad_event}" if report.first_bad_event else ""
         print(
@@ -343,8 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--public-key",
-        help="PEM file of the audit public key (default: SOPENGINE_AUDIT_PUBLIC_KEY, or the "
-        "public half of SOPENGINE_AUDIT_SIGNING_KEY)",
+        help="PEM file of the audit public key, or of several after a rotation (default: "
+        "SOPENGINE_AUDIT_PUBLIC_KEY, or the public half of SOPENGINE_AUDIT_SIGNING_KEY)",
     )
     verify.set_defaults(handler=_audit_verify)
     keygen = aud.add_parser("keygen", help="write a new Ed25519 key pair for checkpoints")

@@ -8,6 +8,8 @@ without a line of its own:
   of FastAPI's ``application/json`` validation error;
 - 400 (a body that is not JSON) and 413 (a body over the size limit) where there is a body;
 - 401 where a caller must authenticate;
+- 422 and 409 where an ``Idempotency-Key`` may be reused with another body, or while its
+  first request runs;
 - 500, which no request should get, but which would be a problem document too.
 """
 
@@ -17,8 +19,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from sopengine.api.problems import PROBLEM_JSON, PROBLEM_SCHEMA, problem_entry
+from sopengine.api.problems import BUSINESS_RULE, PROBLEM_JSON, PROBLEM_SCHEMA, problem_entry
 from sopengine.errors import (
+    Conflict,
     InternalError,
     MalformedBody,
     PayloadTooLarge,
@@ -60,6 +63,10 @@ def _complete_operation(operation: dict[str, Any]) -> None:
         standard.append(Unauthorized)
     for error in standard:
         _add(answers, error)
+    if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+        # The key reused with another body (422), or its first request still running (409).
+        for error in (ValidationFailed, Conflict):
+            _add(answers, error)[BUSINESS_RULE] = True
     # FastAPI documents its own 422 as application/json; the handler answers a problem.
     for answer in answers.values():
         content = answer.get("content", {})
@@ -67,9 +74,10 @@ def _complete_operation(operation: dict[str, Any]) -> None:
             content.pop("application/json", None)
 
 
-def _add(answers: dict[str, Any], error: type[SopError]) -> None:
+def _add(answers: dict[str, Any], error: type[SopError]) -> dict[str, Any]:
     entry = answers.setdefault(str(error.status), problem_entry(error))
     content = entry.setdefault("content", {})
     content.setdefault(PROBLEM_JSON, {"schema": PROBLEM_SCHEMA})
     if error.title not in entry.get("description", ""):
         entry["description"] = f"{entry.get('description', '')} / {error.title}".strip(" /")
+    return entry

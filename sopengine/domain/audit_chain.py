@@ -67,17 +67,19 @@ class ChainReport:
 def verify_chain(
     events: Iterable[ChainedEvent],
     checkpoints: Sequence[Checkpoint] = (),
-    public_key: Ed25519PublicKey | None = None,
+    public_keys: Sequence[Ed25519PublicKey] = (),
 ) -> ChainReport:
     """Walk events in ``seq`` order; the first that does not link or hash is named, and so is
     the first checkpoint whose signature fails or whose signed hash the chain no longer has.
 
-    Without a public key the checkpoints' hashes are still compared, but a checkpoint
-    written by whoever rewrote the chain would pass: only a signature proves it.
+    A checkpoint's signature is good when one of ``public_keys`` verifies it (after a key
+    rotation: the current key and the retired ones). Without keys the checkpoints' hashes
+    are still compared, but a checkpoint written by whoever rewrote the chain would pass:
+    only a signature proves it.
     """
-    if public_key is not None:
+    if public_keys:
         for cp in checkpoints:
-            if not checkpoints_rules.signature_valid(public_key, cp):
+            if not any(checkpoints_rules.signature_valid(k, cp) for k in public_keys):
                 return ChainReport(
                     False,
                     0,
@@ -87,7 +89,7 @@ def verify_chain(
                     first_bad_checkpoint=cp.id,
                     signatures_verified=True,
                 )
-    signed = public_key is not None
+    signed = bool(public_keys)
     pending = sorted(checkpoints, key=lambda cp: (cp.seq, cp.id))
     expected_prev, expected_seq, checked, done, matched = GENESIS_HASH, 1, 0, 0, None
     for event in events:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -88,6 +89,17 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("the audit public key must be an Ed25519 public key (PEM)")
     return key
+
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
+
+
+def load_public_keys(pem: bytes) -> list[Ed25519PublicKey]:
+    """Every key of a PEM file that may hold several (the current key and retired ones)."""
+    blocks = [m.group(0) for m in _PEM_BLOCK.finditer(pem)]
+    if not blocks:
+        raise ValueError("no PEM key found")
+    return [load_public_key(block) for block in blocks]
 
 
 def new_key_pair() -> tuple[bytes, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,9 +60,9 @@ def list_events(session: Session, *, after_seq: int, limit: int, sop_code: str |
     return EventPage(rows[:limit], len(rows) > limit)
 
 
-def verify(session: Session, public_key: Ed25519PublicKey | None = None) -> ChainReport:
-    """The whole chain, against its checkpoints (their signatures too, given the key)."""
-    return verify_chain(events.in_chain_order(session), events.checkpoints(session), public_key)
+def verify(session: Session, public_keys: Sequence[Ed25519PublicKey] = ()) -> ChainReport:
+    """The whole chain, against its checkpoints (their signatures too, given the keys)."""
+    return verify_chain(events.in_chain_order(session), events.checkpoints(session), public_keys)
 
 
 def head_hash(session: Session) -> str:

@@ -49,9 +49,9 @@ def _private(source: str) -> Ed25519PrivateKey:
 
 
 @lru_cache(maxsize=4)
-def _public(source: str) -> Ed25519PublicKey:
+def _public(source: str) -> tuple[Ed25519PublicKey, ...]:
     try:
-        return rules.load_public_key(key_material(source))
+        return tuple(rules.load_public_keys(key_material(source)))
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"not an Ed25519 public key: {exc}") from exc
 
@@ -61,14 +61,15 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey | None:
     return _private(source) if source else None
 
 
-def public_key(settings: Settings, source: str | None = None) -> Ed25519PublicKey | None:
-    """The key that verifies: ``source`` if given, else the configured public key, else the
-    public half of the signing key; None when none is configured."""
+def public_keys(settings: Settings, source: str | None = None) -> tuple[Ed25519PublicKey, ...]:
+    """The keys that verify: ``source`` if given, else the configured public keys (a PEM
+    may hold several: the current key and retired ones), else the public half of the
+    signing key; none when nothing is configured."""
     chosen = (source or settings.audit_public_key).strip()
     if chosen:
         return _public(chosen)
     key = signing_key(settings)
-    return key.public_key() if key else None
+    return (key.public_key(),) if key else ()
 
 
 def due(session: Session, settings: Settings, now: datetime) -> str | None:

@@ -120,3 +120,19 @@ async def test_an_sop_cannot_take_effect_before_its_endorsement(
     same_day = endorsed.date().isoformat()
     r = await action(client, officials.facilitator, "apply", effective_date=same_day)
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("value", ["0", "1000000000", "2027-1-1", "20270101"])
+async def test_a_date_is_written_yyyy_mm_dd(client, officials: Officials, value: str) -> None:
+    # Pydantic alone reads a number as seconds since 1970: the schema says format "date".
+    r = await client.get(
+        "/api/v1/sops", params={"review_due_before": value}, headers=officials.facilitator.headers
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["pointer"] == "query:review_due_before"
+
+
+async def test_a_numeric_effective_date_is_refused(client, officials: Officials) -> None:
+    await bring_to(client, officials, "endorsed")
+    r = await action(client, officials.facilitator, "apply", effective_date=1900000000)
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/effective_date"

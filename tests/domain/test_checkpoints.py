@@ -61,7 +61,7 @@ ACTIONS = [f"sop.edited.{i}" for i in range(10)]
 def test_an_untouched_chain_verifies_with_its_checkpoints() -> None:
     events = chain(ACTIONS)
     cps = [signed(events, 4, 1), signed(events, 8, 2)]
-    report = verify_chain(events, cps, KEY.public_key())
+    report = verify_chain(events, cps, [KEY.public_key()])
     assert report.ok and report.events_checked == 10
     assert report.checkpoints_checked == 2 and report.signed_up_to == 8
     assert report.signatures_verified
@@ -72,7 +72,7 @@ def test_a_rewrite_that_recomputes_every_hash_names_the_checkpoint_it_breaks() -
     cps = [signed(events, 4, 1), signed(events, 8, 2)]
     rewritten = chain([*ACTIONS[:5], "official.deleted", *ACTIONS[6:]])  # event 6 edited
     assert verify_chain(rewritten).ok, "the hash chain alone cannot see it"
-    report = verify_chain(rewritten, cps, KEY.public_key())
+    report = verify_chain(rewritten, cps, [KEY.public_key()])
     assert not report.ok and report.first_bad_checkpoint == 2 and report.first_bad_event == 8
     assert report.signed_up_to == 4 and "after event 4" in (report.reason or "")
 
@@ -81,20 +81,20 @@ def test_a_forged_or_altered_signature_is_named() -> None:
     events = chain(ACTIONS)
     good = signed(events, 4, 1)
     forged = signed(events, 8, 2, key=Ed25519PrivateKey.generate())
-    report = verify_chain(events, [good, forged], KEY.public_key())
+    report = verify_chain(events, [good, forged], [KEY.public_key()])
     assert not report.ok and report.first_bad_checkpoint == 2
     assert "signature" in (report.reason or "")
 
     moved = replace(good, signed_at=good.signed_at + timedelta(seconds=1))
-    assert verify_chain(events, [moved], KEY.public_key()).first_bad_checkpoint == 1
+    assert verify_chain(events, [moved], [KEY.public_key()]).first_bad_checkpoint == 1
     garbage = replace(good, signature="not base64!")
-    assert verify_chain(events, [garbage], KEY.public_key()).first_bad_checkpoint == 1
+    assert verify_chain(events, [garbage], [KEY.public_key()]).first_bad_checkpoint == 1
 
 
 def test_removed_events_are_found_by_a_checkpoint_beyond_the_end() -> None:
     events = chain(ACTIONS)
     cps = [signed(events, 9, 1)]
-    report = verify_chain(events[:7], cps, KEY.public_key())
+    report = verify_chain(events[:7], cps, [KEY.public_key()])
     assert not report.ok and report.first_bad_checkpoint == 1 and "removed" in (report.reason or "")
 
 
@@ -114,3 +114,14 @@ def test_keys_round_trip_through_pem() -> None:
     assert checkpoints.key_id(checkpoints.load_public_key(private)) == checkpoints.key_id(
         key.public_key()
     )
+
+
+def test_after_a_rotation_the_old_and_new_keys_verify_together() -> None:
+    events = chain(ACTIONS)
+    new_key = Ed25519PrivateKey.generate()
+    cps = [signed(events, 4, 1), signed(events, 8, 2, key=new_key)]
+    assert not verify_chain(events, cps, [new_key.public_key()]).ok
+    pems = b"".join(checkpoints.new_key_pair()[1] for _ in range(1))
+    both = [KEY.public_key(), new_key.public_key()]
+    assert verify_chain(events, cps, both).ok
+    assert len(checkpoints.load_public_keys(pems + pems)) == 2

@@ -50,5 +50,5 @@ def list_events(
     "of SOPENGINE_AUDIT_SIGNING_KEY).",
 )
 def verify(session: SessionDep, settings: SettingsDep, _: Auditor) -> AuditVerifyOut:
-    report = audit.verify(session, checkpoints.public_key(settings))
+    report = audit.verify(session, checkpoints.public_keys(settings))
     return AuditVerifyOut.model_validate(report, from_attributes=True)
