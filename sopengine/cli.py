@@ -219,9 +219,10 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from sopengine.services import delivery
+    from sopengine.services import checkpoints, delivery
 
     settings = get_settings()
+    _check_audit_key(checkpoints.signing_key(settings) is not None)
     engine = make_engine(settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -234,12 +235,23 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_audit_key(configured: bool) -> None:
+    """Called with the key loaded: an unreadable key has already stopped the start."""
+    if not configured:
+        print(
+            "WARNING: SOPENGINE_AUDIT_SIGNING_KEY is not set: the audit chain is not signed, "
+            "so whoever can write the database could rewrite it undetected",
+            file=sys.stderr,
+        )
+
+
 def _start_worker_thread() -> None:
     import threading
 
-    from sopengine.services import delivery
+    from sopengine.services import checkpoints, delivery
 
     settings = get_settings()
+    _check_audit_key(checkpoints.signing_key(settings) is not None)
     factory = make_sessionmaker(make_engine(settings))
     threading.Thread(
         target=delivery.run, args=(factory, settings), name="webhook-worker", daemon=True

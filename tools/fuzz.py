@@ -174,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             **os.environ,
             "SOPENGINE_DATABASE_URL": database_url,
             "SOPENGINE_TEMPLATES_DIR": str(ROOT / "sop_templates"),
+            # Every fuzzed sign-in checks a password: cheap hashing keeps the run short (the
+            # real parameters cost ~50 ms a check and would only slow the fuzzer down).
+            "SOPENGINE_ARGON2_TIME_COST": "1",
+            "SOPENGINE_ARGON2_MEMORY_KIB": "64",
+            "SOPENGINE_ARGON2_PARALLELISM": "1",
         }
         subprocess.run(
             [sys.executable, "-m", "sopengine.cli", "db", "upgrade"], env=env, check=True, cwd=ROOT

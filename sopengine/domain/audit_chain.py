@@ -83,7 +83,7 @@ def verify_chain(
                 return ChainReport(
                     False,
                     0,
-                    None,
+                    cp.seq,
                     f"checkpoint {cp.id} (event {cp.seq}, signed {_when(cp)}) does not carry a "
                     "valid signature of the audit key: it was altered or forged",
                     first_bad_checkpoint=cp.id,
@@ -127,7 +127,7 @@ def verify_chain(
         return ChainReport(
             False,
             checked,
-            None,
+            expected_seq,
             f"checkpoint {cp.id} signed event {cp.seq} on {_when(cp)}, but the chain ends at "
             f"event {expected_seq - 1}: events were removed",
             done,

@@ -82,7 +82,7 @@ def test_a_forged_or_altered_signature_is_named() -> None:
     good = signed(events, 4, 1)
     forged = signed(events, 8, 2, key=Ed25519PrivateKey.generate())
     report = verify_chain(events, [good, forged], [KEY.public_key()])
-    assert not report.ok and report.first_bad_checkpoint == 2
+    assert not report.ok and report.first_bad_checkpoint == 2 and report.first_bad_event == 8
     assert "signature" in (report.reason or "")
 
     moved = replace(good, signed_at=good.signed_at + timedelta(seconds=1))
@@ -96,6 +96,7 @@ def test_removed_events_are_found_by_a_checkpoint_beyond_the_end() -> None:
     cps = [signed(events, 9, 1)]
     report = verify_chain(events[:7], cps, [KEY.public_key()])
     assert not report.ok and report.first_bad_checkpoint == 1 and "removed" in (report.reason or "")
+    assert report.first_bad_event == 8, "the first event missing"
 
 
 def test_without_a_key_hashes_are_compared_but_signatures_are_not() -> None:
