@@ -158,7 +158,8 @@ def schemathesis(
     if args.report_dir:
         command += ["--report", "junit", "--report-dir", str(Path(args.report_dir) / name)]
     print(f"\n== schemathesis as the {name} ==", flush=True)
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    # Run in the scratch directory: schemathesis keeps a cache of crashes where it runs.
+    return subprocess.run(command, cwd=config.parent, check=False).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
