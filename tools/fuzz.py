@@ -156,7 +156,12 @@ def schemathesis(
         phases,
     ]
     if args.report_dir:
-        command += ["--report", "junit", "--report-dir", str(Path(args.report_dir) / name)]
+        command += [
+            "--report",
+            "junit",
+            "--report-dir",
+            str(Path(args.report_dir).resolve() / name),
+        ]
     print(f"\n== schemathesis as the {name} ==", flush=True)
     # Run in the scratch directory: schemathesis keeps a cache of crashes where it runs.
     return subprocess.run(command, cwd=config.parent, check=False).returncode
