@@ -30,5 +30,5 @@ def _iso_day(value: object) -> object:
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 """A calendar day, written YYYY-MM-DD (a query's date: any day may be asked about)."""
-Day = Annotated[IsoDay, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))]
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31)), BeforeValidator(_iso_day)]
 """A day a body sets (an effective date, a deadline): YYYY-MM-DD, within reason."""
