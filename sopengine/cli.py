@@ -184,20 +184,68 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_verify(_: argparse.Namespace) -> int:
-    from sopengine.services import audit
+def _audit_verify(args: argparse.Namespace) -> int:
+    from sopengine.services import audit, checkpoints
 
+    keys = checkpoints.public_keys(get_settings(), args.public_key)
     with _transaction() as session:
-        report = audit.verify(session)
-    if report.ok:
-        print(f"audit chain intact: {report.events_checked} events checked")
-        return 0
+        report = audit.verify(session, keys)
+    if not report.ok:
+        where = f" at event {report.first_bad_event}" if report.first_bad_event else ""
+        print(
+            f"audit chain BROKEN{where}: {report.reason} ({report.events_checked} events checked)",
+            file=sys.stderr,
+        )
+        return 1
     print(
-        f"audit chain BROKEN at event {report.first_bad_event}: {report.reason} "
-        f"({report.events_checked} events checked)",
-        file=sys.stderr,
+        f"audit chain intact: {report.events_checked} events checked, "
+        f"{report.checkpoints_checked} checkpoints"
     )
-    return 1
+    if not report.signatures_verified:
+        print(
+            "WARNING: no public key given or configured: checkpoint signatures were not "
+            "checked, so a chain rewritten by whoever can write the database would pass",
+            file=sys.stderr,
+        )
+    elif report.signed_up_to != report.events_checked:
+        print(f"events after {report.signed_up_to or 0} are not covered by a signed checkpoint yet")
+    return 0
+
+
+def _audit_keygen(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from sopengine.domain import checkpoints
+
+    private_path, public_path = Path(args.private_key), Path(args.public_key)
+    for path in (private_path, public_path):
+        if path.exists():
+            raise SystemExit(f"{path} exists; refusing to overwrite a key")
+    private, public = checkpoints.new_key_pair()
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(private)
+    public_path.write_bytes(public)
+    key_id = checkpoints.key_id(checkpoints.load_public_key(public))
+    print(f"wrote {private_path} (private, mode 600) and {public_path} (key id {key_id})")
+    print(f"set SOPENGINE_AUDIT_SIGNING_KEY={private_path.resolve()} for the worker")
+    return 0
+
+
+def _audit_checkpoint(_: argparse.Namespace) -> int:
+    from sopengine.services import checkpoints
+
+    key = checkpoints.signing_key(get_settings())
+    if key is None:
+        raise SystemExit("no audit signing key: set SOPENGINE_AUDIT_SIGNING_KEY")
+    with _transaction() as session:
+        made = checkpoints.make(session, key, "manual")
+    if made is None:
+        print("the audit log is empty; nothing to sign")
+    else:
+        print(f"checkpoint {made.id}: event {made.seq} ({made.event_hash[:12]}…) signed")
+    return 0
 
 
 def _secrets_new_key(_: argparse.Namespace) -> int:
@@ -226,11 +274,12 @@ def _worker(args: argparse.Namespace) -> int:
     import threading
 
     from sopengine.observability import logs
-    from sopengine.services import delivery, smtp_client
+    from sopengine.services import checkpoints, delivery, smtp_client
 
     settings = get_settings()
     logs.configure(settings.log_format)
     print(smtp_client.status_line(settings), flush=True)
+    _check_audit_key(checkpoints.signing_key(settings) is not None)
     engine = make_engine(settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -243,13 +292,24 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_audit_key(configured: bool) -> None:
+    """Called with the key loaded: an unreadable key has already stopped the start."""
+    if not configured:
+        print(
+            "WARNING: SOPENGINE_AUDIT_SIGNING_KEY is not set: the audit chain is not signed, "
+            "so whoever can write the database could rewrite it undetected",
+            file=sys.stderr,
+        )
+
+
 def _start_worker_thread() -> Callable[[], None]:
     """Deliver webhooks from a thread of this process; answers how to stop it gracefully."""
     import threading
 
-    from sopengine.services import delivery
+    from sopengine.services import checkpoints, delivery
 
     settings = get_settings()
+    _check_audit_key(checkpoints.signing_key(settings) is not None)
     factory = make_sessionmaker(make_engine(settings))
     stop = threading.Event()
     thread = threading.Thread(
@@ -439,9 +499,22 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", required=True
     )
-    aud.add_parser("verify", help="verify the hash chain; exit 1 when broken").set_defaults(
-        handler=_audit_verify
+    verify = aud.add_parser(
+        "verify", help="verify the hash chain and its signed checkpoints; exit 1 when broken"
     )
+    verify.add_argument(
+        "--public-key",
+        help="PEM file of the audit public key, or of several after a rotation (default: "
+        "SOPENGINE_AUDIT_PUBLIC_KEY, or the public half of SOPENGINE_AUDIT_SIGNING_KEY)",
+    )
+    verify.set_defaults(handler=_audit_verify)
+    keygen = aud.add_parser("keygen", help="write a new Ed25519 key pair for checkpoints")
+    keygen.add_argument("--private-key", default="audit-signing.pem")
+    keygen.add_argument("--public-key", default="audit-public.pem")
+    keygen.set_defaults(handler=_audit_keygen)
+    aud.add_parser(
+        "checkpoint", help="sign the chain head now (the worker does it every N events and daily)"
+    ).set_defaults(handler=_audit_checkpoint)
 
     keys = sub.add_parser("secrets", help="the key sealing stored secrets").add_subparsers(
         dest="secrets_command", required=True

@@ -167,6 +167,23 @@ class Settings(BaseSettings):
             raise ValueError("SOPENGINE_METRICS_TOKEN must be at least 16 characters (or empty)")
         return value
 
+    audit_signing_key: str = Field(
+        default="",
+        description="The Ed25519 private key (PEM) that signs audit checkpoints, or the path of "
+        "a file holding it; empty: no checkpoints are made (sopengine audit keygen makes one)",
+    )
+    audit_public_key: str = Field(
+        default="",
+        description="The matching public key (PEM or a file path) for processes that verify "
+        "but do not sign; default: derived from the signing key",
+    )
+    audit_checkpoint_events: int = Field(
+        default=1000, ge=1, description="Sign the chain head after this many new events"
+    )
+    audit_checkpoint_hours: float = Field(
+        default=24.0, gt=0, description="... and at least this often while there are events"
+    )
+
     @field_validator("public_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:

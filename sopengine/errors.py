@@ -6,11 +6,16 @@ Services and the domain raise these; nothing outside ``api`` knows about HTTP.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from http import HTTPStatus
 from typing import Any
 
 
 class SopError(Exception):
-    """Base class: ``status`` and ``slug`` define the problem type."""
+    """Base class: ``status`` and ``slug`` define the problem type.
+
+    Raised with another ``status`` than its class's, an error takes the type and title of
+    that status (``/problems/method-not-allowed`` for 405), so every status has its own type.
+    """
 
     status: int = 400
     slug: str = "bad-request"
@@ -26,8 +31,9 @@ class SopError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.extensions = extensions
-        if status is not None:
+        if status is not None and status != self.status:
             self.status = status
+            self.slug, self.title = status_slug(status), status_title(status)
         if title is not None:
             self.title = title
 
@@ -48,6 +54,21 @@ class SopError(Exception):
         return body
 
 
+def status_title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"Error {status}"
+
+
+def status_slug(status: int) -> str:
+    """The problem type of a status no error class names: its reason phrase as a slug."""
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "-").replace("'", "")
+    except ValueError:
+        return f"status-{status}"
+
+
 class BadRequest(SopError):
     status, slug, title = 400, "bad-request", "Bad request"
 
@@ -66,6 +87,10 @@ class Forbidden(SopError):
 
 class ReauthenticationFailed(Forbidden):
     slug, title = "reauthentication-failed", "Your password is needed to sign"
+
+
+class MethodNotAllowed(SopError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
 
 
 class NotFound(SopError):
@@ -102,6 +127,16 @@ class PayloadTooLarge(SopError):
 
 class UnsupportedMediaType(SopError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class InternalError(SopError):
+    status, slug, title = 500, "internal-error", "Internal error"
+
+
+class ConfigurationError(InternalError):
+    """A setting the service needs cannot be used (e.g. an unreadable audit key)."""
+
+    slug, title = "configuration-error", "The service is misconfigured"
 
 
 class PreconditionRequired(SopError):

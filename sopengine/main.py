@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine import __version__, sealing, web
-from sopengine.api import problems
+from sopengine.api import openapi, problems
 from sopengine.api.idempotent import Replayed, replayed_response
 from sopengine.api.limits import BodySizeLimit
 from sopengine.api.routes import (
@@ -104,4 +104,5 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     # Outermost: the request id, metrics and access log cover every other layer.
     app.add_middleware(RequestObserver)
+    openapi.install(app)
     return app

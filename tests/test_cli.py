@@ -11,9 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select, update
 
 from sopengine.config import Settings
+from sopengine.db.models import AuditCheckpoint, AuditEvent
 from sopengine.db.session import make_engine, make_sessionmaker
+from sopengine.domain.audit_chain import event_hash
 from sopengine.domain.content import SopContent
 from sopengine.export.manifest import read_manifest
 from sopengine.services import drafting, officials, sops
@@ -212,3 +215,43 @@ def test_export_command_writes_a_word_file(cli_env: dict[str, str], tmp_path: Pa
     assert manifest["language"] == "ar" and manifest["version"] == "1"
     missing = run(["export", "SOP-NONE", "-o", str(out)], cli_env)
     assert missing.returncode == 2 and "no SOP" in missing.stderr
+
+
+def test_audit_keygen_checkpoint_and_verify_with_the_public_key(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    private, public = tmp_path / "audit.pem", tmp_path / "audit.pub.pem"
+    made = run(
+        ["audit", "keygen", "--private-key", str(private), "--public-key", str(public)], cli_env
+    )
+    assert made.returncode == 0, made.stderr
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert run(["db", "upgrade"], cli_env).returncode == 0
+    assert run(["officials", "create", "--name", "A", "--role", "admin"], cli_env).returncode == 0
+    unsigned = run(["audit", "checkpoint"], cli_env)
+    assert unsigned.returncode != 0 and "SOPENGINE_AUDIT_SIGNING_KEY" in unsigned.stderr
+    signed = run(["audit", "checkpoint"], {**cli_env, "SOPENGINE_AUDIT_SIGNING_KEY": str(private)})
+    assert signed.returncode == 0 and "event 2" in signed.stdout, signed.stderr
+
+    good = run(["audit", "verify", "--public-key", str(public)], cli_env)
+    assert good.returncode == 0 and "1 checkpoints" in good.stdout, good.stderr
+
+    # Rewrite event 1, recompute every hash and the checkpoint's, as anyone with the database
+    # could; only the signature cannot be redone without the private key.
+    url = cli_env["SOPENGINE_DATABASE_URL"]
+    engine = make_engine(Settings(database_url=url))
+    with make_sessionmaker(engine).begin() as session:
+        prev = None
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+            if event.seq == 1:
+                event.details = {**event.details, "name": "Mallory"}
+            if prev is not None:
+                event.prev_hash = prev
+            event.hash = event_hash(event)
+            prev = event.hash
+        session.execute(update(AuditCheckpoint).values(event_hash=prev))
+    engine.dispose()
+    plain = run(["audit", "verify"], cli_env)
+    assert plain.returncode == 0 and "WARNING" in plain.stderr, "without the key it passes"
+    bad = run(["audit", "verify", "--public-key", str(public)], cli_env)
+    assert bad.returncode == 1 and "checkpoint 1" in bad.stderr and "signature" in bad.stderr

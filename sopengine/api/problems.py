@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,11 +12,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from sopengine.errors import (
     Conflict,
     FieldError,
+    InternalError,
     MalformedBody,
+    MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
@@ -31,7 +33,13 @@ log = logging.getLogger("sopengine")
 
 PROBLEM_JSON = "application/problem+json"
 
-_BY_STATUS: dict[int, type[SopError]] = {404: NotFound, 413: PayloadTooLarge}
+# Starlette's own 400 is a body it could not read (e.g. not UTF-8): the malformed-body type.
+_BY_STATUS: dict[int, type[SopError]] = {
+    400: MalformedBody,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+}
 
 
 def problem_response(error: SopError, request: Request | None = None) -> JSONResponse:
@@ -74,14 +82,29 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     known = _BY_STATUS.get(exc.status_code)
-    error = (
-        known(str(exc.detail))
-        if known
-        else SopError(str(exc.detail), status=exc.status_code, title=_http_title(exc.status_code))
-    )
+    error = known(str(exc.detail)) if known else SopError(str(exc.detail), status=exc.status_code)
     response = problem_response(error, request)
     response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's).
+
+    Each method is asked of the router's routes as a request would be, so routers included
+    in routers are searched too.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
 
 
 async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
@@ -134,17 +157,9 @@ async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    error = SopError(
-        "an unexpected error occurred; nothing was changed", status=500, title="Internal error"
+    return problem_response(
+        InternalError("an unexpected error occurred; nothing was changed"), request
     )
-    return problem_response(error, request)
-
-
-def _http_title(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
 
 
 def install(app: FastAPI) -> None:
@@ -158,20 +173,27 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
+BUSINESS_RULE = "x-business-rule"
+"""Marks a response an endpoint gives by its own rules, so possibly to a request its schema
+accepts (an unknown cursor, a cross-field rule); the fuzzer accepts it for valid input."""
+
+
 def responses(*errors: type[SopError]) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` of an endpoint: each error it may give, as a problem document."""
     out: dict[int | str, dict[str, Any]] = {}
     for error in errors:
-        entry = out.setdefault(
-            error.status,
-            {"description": error.title, "content": {PROBLEM_JSON: {"schema": _PROBLEM}}},
-        )
+        entry = out.setdefault(error.status, problem_entry(error))
+        entry[BUSINESS_RULE] = True
         if error.title not in entry["description"]:
             entry["description"] += f" / {error.title}"
     return out
 
 
-_PROBLEM = {
+def problem_entry(error: type[SopError]) -> dict[str, Any]:
+    return {"description": error.title, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "type": {"type": "string"},

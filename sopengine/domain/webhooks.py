@@ -38,6 +38,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "version.withdrawn",
     "comment.created",
     "review.due",
+    "audit.checkpoint",
 )
 
 SECRET_PREFIX = "whsec_"
@@ -80,9 +81,11 @@ def url_host(url: str) -> tuple[str | None, str | None]:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018  (raises on a malformed port)
+        port = parts.port  # raises on a malformed port
     except ValueError as exc:
         return None, f"not a valid URL: {exc}"
+    if port == 0:
+        return None, "port 0 cannot be connected to"
     if parts.scheme not in ("http", "https"):
         return None, "only http and https URLs are allowed"
     if not host:
@@ -110,15 +113,20 @@ def vet_addresses(
 ) -> tuple[str | None, str | None]:
     """``(address to connect to, None)`` or ``(None, why not)`` for what ``host`` resolved to.
 
-    Loopback, private, link-local and other non-public addresses (including IPv4 embedded in
-    6to4, Teredo, NAT64 and mapped IPv6 addresses) are refused unless the host name, or a
-    network containing the address, is in ``allowed``. The caller connects to exactly the
+    Multicast addresses (224.0.0.0/4, ff00::/8) are always refused. Loopback, private,
+    link-local and other non-public addresses (including IPv4 embedded in 6to4, Teredo, NAT64
+    and mapped IPv6 addresses) are refused unless the host name, or a network containing the
+    address, is in ``allowed``. The caller connects to exactly the
     address answered here, so a name that resolves elsewhere a moment later (DNS rebinding)
     cannot reach an internal service.
     """
     names, networks = _allow_list(allowed)
     if not addresses:
         return None, f"the host {host!r} does not resolve"
+    for address in addresses:
+        if any(inner.is_multicast for inner in _embedded(address)):
+            # One request to many receivers: never a webhook, whatever the allow-list says.
+            return None, f"{host} resolves to {address}, a multicast address"
     if host.lower() in names:
         return str(addresses[0]), None
     for address in addresses:

@@ -77,6 +77,8 @@ def manifest(doc: SopDocument, *, text_fingerprint: str | None = None) -> dict[s
         "exported_at": _iso(doc.exported_at),
         "audit_head": doc.audit_head,
     }
+    if doc.audit_checkpoint:  # the latest signed checkpoint of the audit chain, as JSON
+        properties["audit_checkpoint"] = doc.audit_checkpoint
     if text_fingerprint is not None:
         properties["text_fingerprint"] = text_fingerprint
     return properties

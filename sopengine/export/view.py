@@ -80,6 +80,8 @@ class SopDocument:
     signoffs: list[SignoffView]
     exported_at: datetime
     audit_head: str
+    audit_checkpoint: str = ""
+    """The latest signed checkpoint of the audit chain (JSON), or empty when there is none."""
 
     def __post_init__(self) -> None:
         if self.primary_language not in self.languages:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
@@ -61,8 +63,9 @@ def list_events(session: Session, *, after_seq: int, limit: int, sop_code: str |
     return EventPage(rows[:limit], len(rows) > limit)
 
 
-def verify(session: Session) -> ChainReport:
-    return verify_chain(events.in_chain_order(session))
+def verify(session: Session, public_keys: Sequence[Ed25519PublicKey] = ()) -> ChainReport:
+    """The whole chain, against its checkpoints (their signatures too, given the keys)."""
+    return verify_chain(events.in_chain_order(session), events.checkpoints(session), public_keys)
 
 
 def head_hash(session: Session) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from sopengine.export.manifest import read_manifest
 from sopengine.export.redline import render_redline, structured_diff
 from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
 from sopengine.observability import metrics
-from sopengine.services import audit, facts, sops
+from sopengine.services import audit, checkpoints, facts, sops
 from sopengine.services.signoffs import load_signoffs
 
 Lang = Literal["en", "ar", "bilingual"]
@@ -71,7 +72,13 @@ def document_for(session: Session, version: SopVersion) -> SopDocument:
         signoffs=signoffs,
         exported_at=utcnow(),
         audit_head=audit.head_hash(session),
+        audit_checkpoint=_latest_checkpoint(session),
     )
+
+
+def _latest_checkpoint(session: Session) -> str:
+    record = checkpoints.latest_record(session)
+    return json.dumps(record, separators=(",", ":")) if record else ""
 
 
 @dataclass(frozen=True)

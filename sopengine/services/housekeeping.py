@@ -1,5 +1,6 @@
 """The worker's chores between deliveries: announce due reviews and deadlines, derive e-mail
-notices from the outbox and gather digests, forget old idempotency keys."""
+notices from the outbox and gather digests, forget old idempotency keys, sign the audit
+chain's head when a checkpoint is due."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
-from sopengine.services import idempotency, notices, reminders
+from sopengine.services import checkpoints, idempotency, notices, reminders
 
 
 def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
@@ -26,3 +27,5 @@ def housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
         notices.gather_digests(session, settings, utcnow())
     with factory.begin() as session:
         idempotency.purge_expired(session, timedelta(hours=settings.idempotency_ttl_hours))
+    with factory.begin() as session:
+        checkpoints.make_due(session, settings)

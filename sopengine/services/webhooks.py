@@ -165,10 +165,12 @@ def list_subscriptions(session: Session, actor: Official) -> list[WebhookSubscri
 
 
 def get_subscription(session: Session, actor: Official, sub_id: int) -> WebhookSubscription:
+    """The subscription, if the actor may manage it; another ministry's is "not found" too,
+    so its ids cannot be told from ids that do not exist."""
+    permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=actor.ministry_code))
     sub = session.get(WebhookSubscription, sub_id)
-    if sub is None or not sub.active:
+    if sub is None or not sub.active or not visible_to(actor, sub):
         raise NotFound(f"no webhook {sub_id}")
-    permissions.authorize(Action.MANAGE_WEBHOOKS, actor, Facts(ministry=sub.ministry_code))
     return sub
 
 

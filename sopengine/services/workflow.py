@@ -52,7 +52,7 @@ class Firing:
 Details = dict[str, Any]
 
 
-def _no_input_errors(data: ActionInput, today: date) -> list[FieldError]:
+def _no_input_errors(data: ActionInput, today: date, version: SopVersion) -> list[FieldError]:
     return []
 
 
@@ -66,7 +66,9 @@ class Effect:
     """Sets the version's fields; answers the audit event's details."""
     announce: Callable[[Firing], None]
     """Writes the outbox events."""
-    check_input: Callable[[ActionInput, date], list[FieldError]] = field(default=_no_input_errors)
+    check_input: Callable[[ActionInput, date, SopVersion], list[FieldError]] = field(
+        default=_no_input_errors
+    )
     look_up: Callable[[Session, SopVersion], dict[str, Any]] = field(default=_nothing_to_look_up)
     """Facts the guards need that are read only when firing (under a lock)."""
 
@@ -74,7 +76,7 @@ class Effect:
 # --- submit ----------------------------------------------------------------------------------
 
 
-def _check_submit(data: ActionInput, today: date) -> list[FieldError]:
+def _check_submit(data: ActionInput, today: date, version: SopVersion) -> list[FieldError]:
     if data.respond_by is not None and data.respond_by <= today:
         return [FieldError(pointer("respond_by"), "must be after today")]
     return []
@@ -139,9 +141,18 @@ def _announce_endorse(f: Firing) -> None:
 # --- apply ---------------------------------------------------------------------------------------
 
 
-def _check_apply(data: ActionInput, today: date) -> list[FieldError]:
+def _check_apply(data: ActionInput, today: date, version: SopVersion) -> list[FieldError]:
     if data.effective_date is None:
         return [FieldError(pointer("effective_date"), "required to apply")]
+    # An SOP cannot take effect before every ministry had agreed to it (dates in UTC).
+    endorsed = version.endorsed_at.date() if version.endorsed_at else None
+    if endorsed is not None and data.effective_date < endorsed:
+        return [
+            FieldError(
+                pointer("effective_date"),
+                f"must be on or after the endorsement date, {endorsed.isoformat()}",
+            )
+        ]
     return []
 
 
@@ -206,7 +217,7 @@ def _announce_supersede(f: Firing) -> None:
 # --- withdraw ------------------------------------------------------------------------------------
 
 
-def _check_withdraw(data: ActionInput, today: date) -> list[FieldError]:
+def _check_withdraw(data: ActionInput, today: date, version: SopVersion) -> list[FieldError]:
     if not (data.reason or "").strip():
         return [FieldError(pointer("reason"), "a reason is required to withdraw")]
     return text_problems({"reason": data.reason})
@@ -256,7 +267,7 @@ def perform(
         raise NotFound(f"no action {action!r}; actions are {', '.join(workflow.PUBLIC_ACTIONS)}")
     effect = EFFECTS[action]
     now = utcnow()
-    errors = effect.check_input(data, now.date())
+    errors = effect.check_input(data, now.date(), version)
     if errors:
         raise ValidationFailed(errors)
     current = replace(facts.of_version(version), **effect.look_up(session, version))

@@ -63,10 +63,20 @@ async def test_subscriptions_and_who_may_manage_them(client, officials: Official
     ]
     assert [w["id"] for w in await ok(client.get(HOOKS, headers=moi.headers))] == [mine["id"]]
     assert "secret" not in (await ok(client.get(f"{HOOKS}/{mine['id']}", headers=moi.headers)))
-    assert (await client.get(f"{HOOKS}/{created['id']}", headers=moi.headers)).status_code == 403
+    # Another ministry's webhook answers as a missing one does: its id tells nothing.
+    for path in (f"{HOOKS}/{created['id']}", f"{HOOKS}/{created['id']}/deliveries"):
+        other, missing = (
+            await client.get(path, headers=moi.headers),
+            await client.get(path.replace(str(created["id"]), "999999"), headers=moi.headers),
+        )
+        assert other.status_code == missing.status_code == 404
+        assert other.json()["type"] == missing.json()["type"] == "/problems/not-found"
     assert (
         await client.delete(f"{HOOKS}/{created['id']}", headers=officials.signatory["MFA"].headers)
-    ).status_code == 403
+    ).status_code == 404
+    assert (
+        await client.get(f"{HOOKS}/999999", headers=officials.reviewer["MOI"].headers)
+    ).status_code == 403, "who may not manage webhooks at all is told so, whatever the id"
     assert (await client.delete(f"{HOOKS}/{mine['id']}", headers=moi.headers)).status_code == 204
     assert (await client.get(f"{HOOKS}/{mine['id']}", headers=moi.headers)).status_code == 404
 

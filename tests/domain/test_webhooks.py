@@ -54,6 +54,8 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
         ("http://h:99999/", None),
         ("http://x y/", None),
         ("http://93.184.216.34/a\x7fb", None),
+        ("http://hooks.moi.gov.iq:0/sop", None),
+        ("https://[2001:db8::1]:0/", None),
     ],
 )
 def test_url_host_refuses_what_no_lookup_can_fix(url: str, host: str | None) -> None:
@@ -77,6 +79,14 @@ def test_url_host_refuses_what_no_lookup_can_fix(url: str, host: str | None) -> 
         ("nat64.example", ["64:ff9b::7f00:1"], "", False),
         ("mapped.example", ["::ffff:127.0.0.1"], "", False),
         ("teredo.example", ["2001::ffff:80ff:fffe"], "", False),
+        ("multicast.example", ["224.0.0.1"], "", False),
+        ("multicast.example", ["239.255.255.250"], "", False),
+        ("multicast.example", ["233.252.0.1"], "", False),
+        ("multicast.example", ["233.252.0.1"], "224.0.0.0/4", False),
+        ("multicast.example", ["233.252.0.1"], "multicast.example", False),
+        ("multicast6.example", ["ff0e::1"], "", False),
+        ("multicast6.example", ["ff02::1"], "ff00::/8", False),
+        ("mapped.example", ["::ffff:233.252.0.1"], "", False),
     ],
 )
 def test_vet_addresses(host: str, addresses: list[str], allowed: str, ok: bool) -> None:

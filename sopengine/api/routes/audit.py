@@ -11,7 +11,7 @@ from sopengine.api.schemas.audit import AuditEventOut, AuditPage, AuditVerifyOut
 from sopengine.db.models import Official
 from sopengine.domain.permissions import Action
 from sopengine.errors import BadRequest, Forbidden, Unauthorized
-from sopengine.services import audit
+from sopengine.services import audit, checkpoints
 
 router = APIRouter(tags=["audit"])
 
@@ -43,13 +43,12 @@ def list_events(
     "/audit/verify",
     response_model=AuditVerifyOut,
     responses=responses(Unauthorized, Forbidden),
-    summary="Recompute the whole hash chain and name the first event that does not verify",
+    summary="Recompute the whole hash chain and check it against the signed checkpoints",
+    description="Names the first event that does not verify, and the first checkpoint whose "
+    "signature fails or whose signed hash the chain no longer has (a rewrite). Signatures are "
+    "checked with the configured audit key (SOPENGINE_AUDIT_PUBLIC_KEY, or the public half "
+    "of SOPENGINE_AUDIT_SIGNING_KEY).",
 )
-def verify(session: SessionDep, _: Auditor) -> AuditVerifyOut:
-    report = audit.verify(session)
-    return AuditVerifyOut(
-        ok=report.ok,
-        events_checked=report.events_checked,
-        first_bad_event=report.first_bad_event,
-        reason=report.reason,
-    )
+def verify(session: SessionDep, settings: SettingsDep, _: Auditor) -> AuditVerifyOut:
+    report = audit.verify(session, checkpoints.public_keys(settings))
+    return AuditVerifyOut.model_validate(report, from_attributes=True)

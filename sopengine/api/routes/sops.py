@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -20,6 +19,7 @@ from sopengine.api.idempotent import Once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
 from sopengine.api.representations import created_version_headers, version_headers, version_out
+from sopengine.api.schemas.common import IsoDay
 from sopengine.api.schemas.sops import (
     ContentUpdate,
     LatestVersion,
@@ -137,7 +137,7 @@ def list_sops(
         Query(max_length=16, description="In review, waiting for this ministry's decision"),
     ] = None,
     review_due_before: Annotated[
-        date | None, Query(description="Applied SOPs whose periodic review is due by this date")
+        IsoDay | None, Query(description="Applied SOPs whose periodic review is due by this date")
     ] = None,
     q: Annotated[
         str | None,

@@ -1,6 +1,6 @@
 """All tables; importing this package registers every model on ``Base.metadata``."""
 
-from sopengine.db.models.audit import AuditEvent
+from sopengine.db.models.audit import AuditCheckpoint, AuditEvent
 from sopengine.db.models.export import ExportRecord
 from sopengine.db.models.idempotency import IdempotencyKey
 from sopengine.db.models.identity import Invitation, SignInAttempt, WebSession
@@ -20,6 +20,7 @@ from sopengine.db.models.webhook import (
 
 __all__ = [
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEvent",
     "Comment",
     "ExportRecord",

@@ -26,3 +26,21 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(128), index=True)
     """The X-Request-ID of the request that wrote it, to find its log lines (not hashed:
     it says where the event came from, not what happened)."""
+
+
+class AuditCheckpoint(Base):
+    """The chain head (``seq``, ``event_hash``) at ``signed_at``, signed with the audit key.
+
+    Not an audit event itself: signing the head must not move it.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(index=True)
+    event_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+    trigger: Mapped[str] = mapped_column(String(10))
+    """What made it: ``events`` (N events since the last), ``daily``, or ``manual``."""

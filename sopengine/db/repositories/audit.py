@@ -1,4 +1,4 @@
-"""Reading the audit log: its head, its whole chain in order, and pages of it."""
+"""Reading the audit log: its head, its whole chain in order, pages of it, its checkpoints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from sopengine.db.models import AuditEvent
+from sopengine.db.models import AuditCheckpoint, AuditEvent
 
 
 def head(session: Session) -> Row[int, str] | None:
@@ -32,3 +32,12 @@ def after(
     if sop_code:
         query = query.where(AuditEvent.sop_code == sop_code)
     return list(session.scalars(query.order_by(AuditEvent.seq).limit(limit)))
+
+
+def checkpoints(session: Session) -> list[AuditCheckpoint]:
+    """Every signed checkpoint, oldest first (a few per day: small enough to hold)."""
+    return list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)))
+
+
+def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
+    return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))

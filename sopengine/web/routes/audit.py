@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 
-from sopengine.api.deps import SessionDep
+from sopengine.api.deps import SessionDep, SettingsDep
 from sopengine.api.pagination import decode_cursor, encode_cursor
 from sopengine.db.models import AuditEvent
 from sopengine.domain import permissions
 from sopengine.domain.audit_chain import ChainReport
 from sopengine.domain.permissions import Action
-from sopengine.services import audit, roster
+from sopengine.services import audit, checkpoints, roster
 from sopengine.web import audit_view
 from sopengine.web.deps import Form, PageRoute, Person, Viewer, check_csrf, show, text
 
@@ -82,8 +82,10 @@ def audit_log(
 
 
 @router.post("/audit/verify")
-def verify_chain(request: Request, session: SessionDep, viewer: Person, form: Form) -> Response:
+def verify_chain(
+    request: Request, session: SessionDep, settings: SettingsDep, viewer: Person, form: Form
+) -> Response:
     check_csrf(viewer, form)
     permissions.authorize(Action.READ_AUDIT, viewer.person)
-    report = audit.verify(session)
+    report = audit.verify(session, checkpoints.public_keys(settings))
     return _audit_page(request, session, viewer, text(form, "sop").upper(), "", report)
