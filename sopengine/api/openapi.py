@@ -7,9 +7,11 @@ without a line of its own:
 - 422 (a parameter or body outside its schema) as ``application/problem+json``, in place
   of FastAPI's ``application/json`` validation error;
 - 400 (a body that is not JSON) and 413 (a body over the size limit) where there is a body;
-- 401 where a caller must authenticate;
+- 401 where a caller must authenticate, and 429 when the caller's address has failed to
+  authenticate too often (the limit applies to every token and password request);
 - 422 and 409 where an ``Idempotency-Key`` may be reused with another body, or while its
   first request runs;
+- 503 when a statement outlives ``SOPENGINE_STATEMENT_TIMEOUT`` (PostgreSQL);
 - 500, which no request should get, but which would be a problem document too.
 """
 
@@ -25,7 +27,9 @@ from sopengine.errors import (
     InternalError,
     MalformedBody,
     PayloadTooLarge,
+    ServiceUnavailable,
     SopError,
+    TooManyRequests,
     Unauthorized,
     ValidationFailed,
 )
@@ -54,13 +58,13 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
 
 def _complete_operation(operation: dict[str, Any]) -> None:
     answers: dict[str, Any] = operation.setdefault("responses", {})
-    standard: list[type[SopError]] = [InternalError]
+    standard: list[type[SopError]] = [InternalError, ServiceUnavailable]
     if operation.get("parameters") or "requestBody" in operation:
         standard.append(ValidationFailed)
     if "requestBody" in operation:
         standard += [MalformedBody, PayloadTooLarge]
     if operation.get("security"):
-        standard.append(Unauthorized)
+        standard += [Unauthorized, TooManyRequests]
     for error in standard:
         _add(answers, error)
     if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):

@@ -162,7 +162,7 @@ async def test_a_checkpoint_reaches_ministries_and_every_export(
     client, keyed: Settings, officials: Officials, db: Session, settings: Settings
 ) -> None:
     moi = officials.signatory["MOI"]
-    sub = webhooks.subscribe(
+    sub, _secret = webhooks.subscribe(
         db,
         settings,
         moi.official,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from sopengine.api.deps import SettingsDep, client_address
+from sopengine.api.problems import problem_entry
 from sopengine.errors import Forbidden
 from sopengine.observability import metrics
 
@@ -42,7 +43,10 @@ def may_read_metrics(request: Request, settings: SettingsDep) -> None:
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {}}, "description": "The metrics"},
-        403: {"description": "Not loopback, or no valid metrics token"},
+        403: {
+            **problem_entry(Forbidden),
+            "description": "Not loopback, or no valid metrics token",
+        },
     },
 )
 async def read_metrics(request: Request) -> Response:
