@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -25,6 +26,11 @@ MAX_TITLE_CHARS = 300
 MAX_STEPS = 1_000
 MAX_STEP_DEPTH = 6
 MAX_LIST_ITEMS = 500
+
+XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry (its ``Char`` production): C0 controls other than tab,
+newline and carriage return, lone surrogates, U+FFFE and U+FFFF. A Word file cannot hold
+them, so no text of a version may contain them."""
 
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 MinistryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
@@ -236,6 +242,9 @@ def check_version_text(
     errors += _check_localized(("title",), text.title, languages, MAX_TITLE_CHARS)
     for path, localized in iter_texts(text.content):
         errors += _check_localized(("content", *path), localized, languages, MAX_TEXT_CHARS)
+    for i, reference in enumerate(text.content.references):
+        if error := _unwritable(reference.citation):
+            errors.append(FieldError(pointer("content", "references", i, "citation"), error))
 
     known = set(known_ministries)
     for path, code in named_ministries(text.content):
@@ -274,11 +283,22 @@ def _check_localized(
             errors.append(FieldError(pointer(*path, lang), f"text in {lang!r} is required"))
         elif len(value) > max_chars:
             errors.append(FieldError(pointer(*path, lang), f"longer than {max_chars} characters"))
+        elif error := _unwritable(value):
+            errors.append(FieldError(pointer(*path, lang), error))
     for lang in localized.keys() - set(languages):
         errors.append(
             FieldError(pointer(*path, lang), f"{lang!r} is not one of the version's languages")
         )
     return errors
+
+
+def _unwritable(value: str) -> str | None:
+    found = XML_INCOMPATIBLE.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains the control character U+{ord(found.group()):04X}, which a Word file cannot hold"
+    )
 
 
 def _check_steps(content: SopContent) -> list[FieldError]:

@@ -17,6 +17,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from sopengine.domain.content import XML_INCOMPATIBLE
 from sopengine.export.schema_order import insert, ordered
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -48,6 +49,15 @@ class RunStyle:
     size_pt: float | None = None
     color: str | None = None
     rtl: bool = False
+
+
+def writable(text: str) -> str:
+    """Text without the characters XML cannot carry (lxml refuses them outright).
+
+    Versions cannot contain them any more (``check_version_text``); this keeps a record saved
+    before that rule, or a name typed into another field, from failing the whole export.
+    """
+    return XML_INCOMPATIBLE.sub("", text) if XML_INCOMPATIBLE.search(text) else text
 
 
 def _new(
@@ -99,7 +109,7 @@ def run(
     r = _new(W_R, parent)
     _add_rpr(r, _rpr_recipe(style, cs_font))
     text_tag = _W_DELTEXT if deleted else W_T
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(writable(text).split("\n")):
         if i:
             etree.SubElement(r, _W_BR)
         for j, piece in enumerate(line.split("\t")):
@@ -415,7 +425,8 @@ def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
     """
     root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
     pid = 2
-    for name, value in properties.items():
+    for name, raw in properties.items():
+        value = writable(raw)
         pieces = [
             value[i : i + MAX_PROPERTY_CHARS] for i in range(0, len(value), MAX_PROPERTY_CHARS)
         ]

@@ -69,6 +69,18 @@ def test_unsupported_language() -> None:
     assert "#/languages/2" in errors_of(text_of(languages=["en", "ar", "xx"]))
 
 
+def test_characters_xml_cannot_carry_are_refused_with_their_code_point() -> None:
+    content = sample_content()
+    content["scope"]["ar"] = "نطاق\x00"
+    content["references"][0]["citation"] = "Law\x1f21"
+    content["purpose"]["en"] = "Tabs\tand\nnewlines and \u200f marks stay allowed"
+    errors = errors_of(text_of(content))
+    assert errors["#/content/scope/ar"].startswith("contains the control character U+0000")
+    assert "U+001F" in errors["#/content/references/0/citation"]
+    assert "#/content/purpose/en" not in errors
+    assert "#/title/en" in errors_of(text_of(title={"en": "Ret\ufffeurn", "ar": "العودة"}))
+
+
 def test_unknown_ministry_codes_are_named() -> None:
     content = sample_content()
     content["procedure"][0]["supporting"] = ["MOMD", "MOX"]
