@@ -13,7 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from sopengine.domain.content import MAX_STEP_DEPTH, MAX_TEXT_CHARS, XML_INCOMPATIBLE
@@ -134,7 +134,8 @@ def only(lang: str) -> SopDocument:
     )
 
 
-def every_character() -> list[str]:
+@cache
+def every_character() -> tuple[str, ...]:
     """Every assigned character the service accepts, in texts of at most MAX_TEXT_CHARS.
 
     That is every assigned code point of Unicode (so every script: Latin, Arabic and its
@@ -149,7 +150,7 @@ def every_character() -> list[str]:
         and not XML_INCOMPATIBLE.match(ch)
     ]
     text = "\t\n\r" + "".join(chars)
-    return [text[i : i + MAX_TEXT_CHARS] for i in range(0, len(text), MAX_TEXT_CHARS)]
+    return tuple(text[i : i + MAX_TEXT_CHARS] for i in range(0, len(text), MAX_TEXT_CHARS))
 
 
 SCRIPTS_SAMPLE = loc(

@@ -9,13 +9,9 @@ from lxml import etree
 from sopengine.export import ooxml
 from sopengine.export.ooxml import RunStyle, w
 from sopengine.export.writer import direction_chunks, is_rtl_text
-from tests.export.xml import attr, xpath
+from tests.export.xml import attr, local_names, xpath
 
 WHEN = datetime(2026, 5, 4, 8, 30, 15, 123456, tzinfo=UTC)
-
-
-def local_names(element: etree._Element) -> list[str]:
-    return [etree.QName(child).localname for child in element]
 
 
 def test_rtl_run_has_complex_script_font_rtl_and_bidi_language_in_schema_order() -> None:

@@ -15,8 +15,8 @@ from lxml import etree
 from sopengine.export import ooxml, schema_order
 from sopengine.export.ooxml import RunStyle, w
 from sopengine.export.schema_order import insert, misordered, ordered, position
-from tests.export.test_ooxml import local_names
 from tests.export.validation import findings, with_body
+from tests.export.xml import local_names
 
 WHEN = datetime(2026, 5, 4, 8, 30, tzinfo=UTC)
 

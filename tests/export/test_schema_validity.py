@@ -20,7 +20,7 @@ from sopengine.domain.content import MAX_STEP_DEPTH, VersionText, check_version_
 from sopengine.export.docx import default_template, render
 from sopengine.export.ooxml import W_NS
 from sopengine.export.redline import render_redline
-from tests.export import kinds
+from tests.export import docs, kinds
 from tests.export.validation import findings, with_body
 from tests.export.xml import part, text, xpath
 
@@ -166,3 +166,13 @@ def test_redlines_track_steps_rows_and_cells_in_both_directions() -> None:
     # A cell changed inside a row that stays: tracked runs in an untracked row.
     kept_rows = xpath(body, "//w:tr[not(w:trPr/w:ins) and not(w:trPr/w:del)]")
     assert any(xpath(r, ".//w:tc//w:ins/w:r") and xpath(r, ".//w:tc//w:del/w:r") for r in kept_rows)
+
+
+def test_a_text_stored_before_control_characters_were_refused_still_exports() -> None:
+    # lxml refuses such characters outright: the export used to fail with a 500.
+    text_ = docs.content()
+    text_["purpose"] = docs.loc("Line\x0bbreak from Word\x01", "سطر\x0cجديد")
+    doc = docs.make_doc(content=text_, title=docs.loc("Return\x1f", "العودة"))
+    data = render(doc, "bilingual")
+    assert findings(data) == []
+    assert "Linebreak from Word" in text(part(data, "word/document.xml"))

@@ -51,6 +51,7 @@ def with_body(*elements: etree._Element) -> bytes:
                 body = document.find(f"{{{W_NS}}}body")
                 assert body is not None
                 sect_pr = body[-1]
+                assert sect_pr.tag == f"{{{W_NS}}}sectPr"
                 for child in list(body)[:-1]:
                     body.remove(child)
                 for element in elements:
