@@ -145,14 +145,18 @@ def insert(parent: etree._Element, child: etree._Element, container: str | None 
     """Put ``child`` among ``parent``'s children at its schema position.
 
     A child of the same name is replaced (each of these elements occurs once). Children of
-    other namespaces (extensions Word ignores) are stepped over.
+    other namespaces (extensions Word ignores), and any the table does not know (a template
+    saved by a later Word), are stepped over and stay where they are.
     """
     where = container or container_of(parent)
     rank = position(where, etree.QName(child).localname)
+    known = _POSITIONS[where]
     for existing in parent:
         if not isinstance(existing.tag, str) or etree.QName(existing).namespace != W_NS:
             continue
-        other = position(where, etree.QName(existing).localname)
+        other = known.get(etree.QName(existing).localname)
+        if other is None:
+            continue
         if other == rank:
             existing.addprevious(child)
             parent.remove(existing)

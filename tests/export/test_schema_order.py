@@ -52,11 +52,13 @@ def test_a_paragraph_marks_run_properties_put_revisions_first() -> None:
 
 
 def test_insert_places_replaces_and_steps_over_extensions() -> None:
-    sect = element("<w:sectPr><w:pgSz/><x:ext/><w:pgMar/><w:docGrid/></w:sectPr>")
+    sect = element("<w:sectPr><w:pgSz/><x:ext/><w:pgMar/><w:future/><w:docGrid/></w:sectPr>")
     insert(sect, etree.Element(w("bidi")))
     insert(sect, etree.Element(w("headerReference")))
     insert(sect, etree.Element(w("pgMar"), {w("top"): "1"}))
-    assert local_names(sect) == ["headerReference", "pgSz", "ext", "pgMar", "bidi", "docGrid"]
+    assert local_names(sect) == [
+        "headerReference", "pgSz", "ext", "pgMar", "future", "bidi", "docGrid",
+    ]  # fmt: skip
     assert sect.find(w("pgMar")).get(w("top")) == "1"
     insert(sect, etree.Element(w("sectPrChange")))
     assert local_names(sect)[-1] == "sectPrChange"
