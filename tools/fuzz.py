@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {
             **os.environ,
             "SOPENGINE_DATABASE_URL": database_url,
-            "SOPENGINE_TEMPLATES_DIR": str(ROOT / "sop_templates"),
+            "SOPENGINE_TEMPLATES_DIR": str(ROOT / "sopengine" / "sop_templates"),
             # Every fuzzed sign-in checks a password: cheap hashing keeps the run short (the
             # real parameters cost ~50 ms a check and would only slow the fuzzer down).
             "SOPENGINE_ARGON2_TIME_COST": "1",

@@ -290,6 +290,9 @@ def check_version_text(
     errors += _check_localized(("title",), text.title, languages, MAX_TITLE_CHARS)
     for path, localized in iter_texts(text.content):
         errors += _check_localized(("content", *path), localized, languages, MAX_TEXT_CHARS)
+    for i, reference in enumerate(text.content.references):
+        if error := forbidden_character(reference.citation):
+            errors.append(FieldError(pointer("content", "references", i, "citation"), error))
 
     known = set(known_ministries)
     for path, code in named_ministries(text.content):

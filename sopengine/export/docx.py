@@ -166,13 +166,13 @@ def _core_properties(
 ) -> None:
     lang = langs[0] if len(langs) == 1 else doc.primary_language
     props = document.core_properties
-    title = " / ".join(doc.title.get(lg, "") for lg in langs)
+    title = ooxml.writable(" / ".join(doc.title.get(lg, "") for lg in langs))
     sop = LABELS["sop"][lang]
     props.title = title[:255]
     props.subject = f"{sop} {doc.code} · {LABELS['version'][lang]} {doc.number}"
     if redline:
         props.subject += " (redline)"
-    props.author = doc.ministry_name(doc.lead_ministry, lang)
+    props.author = ooxml.writable(doc.ministry_name(doc.lead_ministry, lang))
     props.last_modified_by = "sopengine"
     props.keywords = "; ".join(
         [doc.code, localized(THEMATIC_AREAS, doc.thematic_area)[lang], "SOP"]

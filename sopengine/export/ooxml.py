@@ -17,6 +17,9 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from sopengine.domain.text import XML_FORBIDDEN
+from sopengine.export.schema_order import insert, ordered
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -35,7 +38,6 @@ def w(tag: str) -> str:
 W_P, W_R, W_T, W_PPR, W_RPR = w("p"), w("r"), w("t"), w("pPr"), w("rPr")
 W_VAL = w("val")
 _W_DELTEXT, _W_BR, _W_TAB = w("delText"), w("br"), w("tab")
-_W_PSTYLE, _W_BIDI = w("pStyle"), w("bidi")
 
 # --- runs and paragraphs --------------------------------------------------------------
 
@@ -47,6 +49,15 @@ class RunStyle:
     size_pt: float | None = None
     color: str | None = None
     rtl: bool = False
+
+
+def writable(text: str) -> str:
+    """Text without the characters XML cannot carry (lxml refuses them outright).
+
+    Versions cannot contain them any more (``check_version_text``); this keeps a record saved
+    before that rule, or a name typed into another field, from failing the whole export.
+    """
+    return XML_FORBIDDEN.sub("", text) if XML_FORBIDDEN.search(text) else text
 
 
 def _new(
@@ -66,19 +77,17 @@ def _rpr_recipe(style: RunStyle, cs_font: str) -> Recipe:
     """The children of ``w:rPr`` for a style, in schema order (empty for the default style)."""
     parts: list[tuple[str, dict[str, str] | None]] = []
     if style.rtl:
-        parts.append((w("rFonts"), {w("cs"): cs_font}))
+        parts += [("rFonts", {w("cs"): cs_font}), ("rtl", None), ("lang", {w("bidi"): ARABIC_LANG})]
     if style.bold:
-        parts += [(w("b"), None), (w("bCs"), None)]
+        parts += [("b", None), ("bCs", None)]
     if style.italic:
-        parts += [(w("i"), None), (w("iCs"), None)]
+        parts += [("i", None), ("iCs", None)]
     if style.color:
-        parts.append((w("color"), {W_VAL: style.color}))
+        parts.append(("color", {W_VAL: style.color}))
     if style.size_pt:
         half_points = str(round(style.size_pt * 2))
-        parts += [(w("sz"), {W_VAL: half_points}), (w("szCs"), {W_VAL: half_points})]
-    if style.rtl:
-        parts += [(w("rtl"), None), (w("lang"), {w("bidi"): ARABIC_LANG})]
-    return tuple(parts)
+        parts += [("sz", {W_VAL: half_points}), ("szCs", {W_VAL: half_points})]
+    return tuple((w(name), attrib) for name, attrib in ordered("rPr", parts))
 
 
 def _add_rpr(r: etree._Element, recipe: Recipe) -> None:
@@ -100,7 +109,7 @@ def run(
     r = _new(W_R, parent)
     _add_rpr(r, _rpr_recipe(style, cs_font))
     text_tag = _W_DELTEXT if deleted else W_T
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(writable(text).split("\n")):
         if i:
             etree.SubElement(r, _W_BR)
         for j, piece in enumerate(line.split("\t")):
@@ -126,20 +135,25 @@ def paragraph(
 ) -> etree._Element:
     """An empty ``w:p`` with its properties in schema order; ``mark`` tracks the paragraph mark."""
     p = _new(W_P, parent)
-    if style or bidi or align or keep_next or page_break_before or mark:
+    parts: list[tuple[str, dict[str, str] | None]] = []
+    if style:
+        parts.append(("pStyle", {W_VAL: style}))
+    if bidi:
+        parts.append(("bidi", None))
+    if align:
+        parts.append(("jc", {W_VAL: align}))
+    if keep_next:
+        parts.append(("keepNext", None))
+    if page_break_before:
+        parts.append(("pageBreakBefore", None))
+    if mark:
+        parts.append(("rPr", None))
+    if parts:
         ppr = etree.SubElement(p, W_PPR)
-        if style:
-            etree.SubElement(ppr, _W_PSTYLE, {W_VAL: style})
-        if keep_next:
-            etree.SubElement(ppr, w("keepNext"))
-        if page_break_before:
-            etree.SubElement(ppr, w("pageBreakBefore"))
-        if bidi:
-            etree.SubElement(ppr, _W_BIDI)
-        if align:
-            etree.SubElement(ppr, w("jc"), {W_VAL: align})
-        if mark:
-            etree.SubElement(etree.SubElement(ppr, W_RPR), w(mark.kind), mark.attrs())
+        for name, attrib in ordered("pPr", parts):
+            child = etree.SubElement(ppr, w(name), attrib)
+            if mark and name == "rPr":  # the paragraph mark itself is tracked
+                etree.SubElement(child, w(mark.kind), mark.attrs())
     return p
 
 
@@ -264,45 +278,15 @@ def toc(
 
 # --- document-level settings ----------------------------------------------------------
 
-# fmt: off
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
-    "listSeparator",
-)
-# fmt: on
-_AFTER_SECTION_BIDI = ("rtlGutter", "docGrid", "printerSettings", "sectPrChange")
-
-
-def insert_in_order(
-    parent: etree._Element, child: etree._Element, successors: Iterable[str]
-) -> None:
-    """Insert ``child`` before the first existing element the schema puts after it."""
-    names = {w(name) for name in successors}
-    for existing in parent:
-        if existing.tag in names:
-            existing.addprevious(child)
-            return
-    parent.append(child)
-
 
 def set_update_fields(settings: etree._Element) -> None:
     """Ask Word to refresh fields (the TOC) when it opens the document."""
-    existing = settings.find(w("updateFields"))
-    if existing is not None:
-        existing.set(W_VAL, "true")
-        return
-    insert_in_order(
-        settings, etree.Element(w("updateFields"), {W_VAL: "true"}), _AFTER_UPDATE_FIELDS
-    )
+    insert(settings, etree.Element(w("updateFields"), {W_VAL: "true"}))
 
 
 def set_section_bidi(sect_pr: etree._Element) -> None:
     """Lay the section out right to left (page numbers, columns) for Arabic output."""
-    if sect_pr.find(w("bidi")) is None:
-        insert_in_order(sect_pr, etree.Element(w("bidi")), _AFTER_SECTION_BIDI)
+    insert(sect_pr, etree.Element(w("bidi")))
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -322,22 +306,29 @@ def table(
     ``header_row`` tells the table style to format the first row as a heading row.
     """
     tbl = _new(w("tbl"), parent)
-    tbl_pr = etree.SubElement(tbl, w("tblPr"))
-    if style:
-        etree.SubElement(tbl_pr, w("tblStyle"), {W_VAL: style})
-    if bidi:
-        etree.SubElement(tbl_pr, w("bidiVisual"))
-    etree.SubElement(tbl_pr, w("tblW"), {w("w"): str(sum(widths)), w("type"): "dxa"})
-    etree.SubElement(tbl_pr, w("jc"), {W_VAL: align})
-    etree.SubElement(tbl_pr, w("tblLayout"), {w("type"): "fixed"})
     first_row = "1" if header_row else "0"
     look = {"firstRow": first_row, "lastRow": "0", "firstColumn": "0", "lastColumn": "0"}
     look |= {"noHBand": "1", "noVBand": "1", "val": "0620" if header_row else "0600"}
-    etree.SubElement(tbl_pr, w("tblLook"), {w(k): v for k, v in look.items()})
+    parts: list[tuple[str, dict[str, str] | None]] = [
+        ("tblW", {w("w"): str(sum(widths)), w("type"): "dxa"}),
+        ("jc", {W_VAL: align}),
+        ("tblLayout", {w("type"): "fixed"}),
+        ("tblLook", {w(k): v for k, v in look.items()}),
+    ]
+    if style:
+        parts.append(("tblStyle", {W_VAL: style}))
+    if bidi:
+        parts.append(("bidiVisual", None))
+    _add_children(etree.SubElement(tbl, w("tblPr")), ordered("tblPr", parts))
     grid = etree.SubElement(tbl, w("tblGrid"))
     for width in widths:
         etree.SubElement(grid, w("gridCol"), {w("w"): str(width)})
     return tbl
+
+
+# Word reads a tracked row only with at least one row property before the revision mark
+# (see ``table_row``): this one states the default, a row as tall as its content.
+_AUTO_HEIGHT = ("trHeight", {w("val"): "0", w("hRule"): "auto"})
 
 
 def table_row(
@@ -348,15 +339,24 @@ def table_row(
     header: bool = False,
     mark: Revision | None = None,
 ) -> etree._Element:
-    """Append one row; each cell is a list of paragraphs (an empty cell gets an empty one)."""
+    """Append one row; each cell is a list of paragraphs (an empty cell gets an empty one).
+
+    A tracked row (``mark``) is ``w:trPr/w:ins`` or ``w:trPr/w:del``. ``CT_TrPr`` extends
+    the choice ``CT_TrPrBase`` with the sequence ``ins, del, trPrChange``; the Open XML SDK
+    (and Word's validation, which it mirrors) wants at least one ``CT_TrPrBase`` property
+    before the mark, so a row that has none gets ``w:trHeight`` with ``hRule="auto"``: the
+    height its content needs, which is what a row without the property gets anyway.
+    """
     tr = etree.SubElement(tbl, w("tr"))
-    if header or mark:
-        tr_pr = etree.SubElement(tr, w("trPr"))
-        if header:  # a heading row repeats on every page and never splits
-            etree.SubElement(tr_pr, w("cantSplit"))
-            etree.SubElement(tr_pr, w("tblHeader"))
-        if mark:
-            etree.SubElement(tr_pr, w(mark.kind), mark.attrs())
+    parts: list[tuple[str, dict[str, str] | None]] = []
+    if header:  # a heading row repeats on every page and never splits
+        parts += [("cantSplit", None), ("tblHeader", None)]
+    if mark:
+        parts.append((mark.kind, mark.attrs()))
+        if not header:
+            parts.append(_AUTO_HEIGHT)
+    if parts:
+        _add_children(etree.SubElement(tr, w("trPr")), ordered("trPr", parts))
     for width, content in zip(widths, cells, strict=True):
         tc = etree.SubElement(tr, w("tc"))
         tc_pr = etree.SubElement(tc, w("tcPr"))
@@ -366,6 +366,13 @@ def table_row(
         else:
             etree.SubElement(tc, W_P)
     return tr
+
+
+def _add_children(
+    parent: etree._Element, recipe: Iterable[tuple[str, dict[str, str] | None]]
+) -> None:
+    for name, attrib in recipe:
+        etree.SubElement(parent, w(name), attrib)
 
 
 # --- watermark ------------------------------------------------------------------------
@@ -418,7 +425,8 @@ def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
     """
     root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
     pid = 2
-    for name, value in properties.items():
+    for name, raw in properties.items():
+        value = writable(raw)
         pieces = [
             value[i : i + MAX_PROPERTY_CHARS] for i in range(0, len(value), MAX_PROPERTY_CHARS)
         ]

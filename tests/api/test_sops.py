@@ -104,6 +104,12 @@ async def test_who_may_create(client, officials: Officials, who: str, status: in
         ({"content": {**sample_content(), "purpose": {"en": "x"}}}, ["#/content/purpose/ar"]),
         ({"content": {**sample_content(), "unknown": 1}}, ["#/content/unknown"]),
         ({"content": {"scope": loc("a", "ب")}}, ["#/content/purpose"]),
+        # XML cannot carry C0 controls: a Word export of the version would fail.
+        (
+            {"content": {**sample_content(), "purpose": loc("Return\x0bplan", "العودة")}},
+            ["#/content/purpose/en"],
+        ),
+        ({"title": loc("Return", "العودة\x01")}, ["#/title/ar"]),
     ],
 )
 async def test_invalid_create_is_422_with_pointers(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sopengine.config import PROJECT_ROOT
+from sopengine.config import PACKAGE_ROOT
 from sopengine.domain.content import (
     SopContent,
     VersionText,
@@ -21,7 +21,7 @@ from sopengine.domain.content import (
 )
 from tests.helpers import MINISTRIES, sample_content
 
-SOP_TEMPLATES = PROJECT_ROOT / "sop_templates"
+SOP_TEMPLATES = PACKAGE_ROOT / "sop_templates"
 
 
 def text_of(content: dict[str, Any] | None = None, **overrides: Any) -> VersionText:
@@ -73,6 +73,20 @@ def test_primary_language_must_be_declared() -> None:
 
 def test_unsupported_language() -> None:
     assert "#/languages/2" in errors_of(text_of(languages=["en", "ar", "xx"]))
+
+
+def test_characters_xml_cannot_carry_are_refused_with_their_code_point() -> None:
+    content = sample_content()
+    content["scope"]["ar"] = "نطاق\x00"
+    content["references"][0]["citation"] = "Law\x1f21"
+    content["purpose"]["en"] = "Tabs\tand\nnewlines and \u200f marks stay allowed"
+    with pytest.raises(ValidationError) as refused:
+        SopContent.model_validate(content)
+    errors = {tuple(e["loc"]): e["msg"] for e in refused.value.errors()}
+    assert "U+0000" in errors[("scope", "ar")]
+    assert "U+001F" in errors[("references", 0, "citation")]
+    assert not any(loc[0] == "purpose" for loc in errors)
+    assert "#/title/en" in errors_of(text_of(title={"en": "Ret\ufffeurn", "ar": "العودة"}))
 
 
 def test_unknown_ministry_codes_are_named() -> None:

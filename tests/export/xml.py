@@ -24,6 +24,11 @@ def xpath(element: etree._Element, path: str) -> list[etree._Element]:
     return element.xpath(path, namespaces=NS)
 
 
+def local_names(element: etree._Element) -> list[str]:
+    """The local names of an element's children, in order."""
+    return [etree.QName(child).localname for child in element]
+
+
 def text(element: etree._Element) -> str:
     """Visible text of an element (w:t only, so deleted text is left out)."""
     return "".join(t.text or "" for t in xpath(element, ".//w:t"))
