@@ -8,7 +8,6 @@ version, DRAFT watermark), the footer (page X of Y), core properties and the man
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -23,7 +22,7 @@ from sopengine.export import ooxml, pages
 from sopengine.export.body import render_annexes, render_list_section, render_text_section
 from sopengine.export.context import Ctx
 from sopengine.export.labels import LABELS, STATES, THEMATIC_AREAS, localized
-from sopengine.export.manifest import body_fingerprint, embed_manifest, manifest
+from sopengine.export.manifest import manifest, seal
 from sopengine.export.procedure import render_procedure, render_raci
 from sopengine.export.view import SopDocument
 from sopengine.export.writer import Writer
@@ -124,16 +123,12 @@ def compose(
     ooxml.set_update_fields(document.settings.element)
     _core_properties(document, new, langs, redline=old is not None)
 
-    properties = manifest(new, text_fingerprint=body_fingerprint(body))
+    properties = manifest(new)
     properties["kind"] = "redline" if old is not None else "export"
     if old is not None:
         properties["base_version"] = str(old.number)
     properties["language"] = lang
-    embed_manifest(document, properties)
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return seal(document, properties)
 
 
 def _replace_story(root: etree._Element, paragraphs: list[etree._Element]) -> None:
