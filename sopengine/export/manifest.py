@@ -20,6 +20,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from lxml import etree
 
 from sopengine.export import ooxml, package
 from sopengine.export.package import CUSTOM_PROPERTIES, Upload, open_upload
@@ -98,7 +99,7 @@ def read_properties(upload: Upload) -> dict[str, str]:
         return {}
     try:
         return ooxml.parse_custom_properties(upload.read(CUSTOM_PROPERTIES))
-    except ValueError as exc:  # lxml's XMLSyntaxError is a ValueError
+    except (etree.LxmlError, ValueError) as exc:
         raise package.UnreadableDocx(f"{CUSTOM_PROPERTIES} is not readable: {exc}") from exc
 
 

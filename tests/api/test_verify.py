@@ -18,6 +18,7 @@ from lxml import etree
 from sopengine.export import package
 from sopengine.export.manifest import PREFIX, read_manifest
 from sopengine.export.ooxml import custom_properties_xml, parse_custom_properties
+from tests.export import zips
 from tests.helpers import Officials, bring_to, ok, version_url
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -204,3 +205,28 @@ async def test_an_altered_export_is_named(client, officials: Officials, trick: s
     assert result["text_intact"] is False
     assert any(expected in finding for finding in result["findings"]), result["findings"]
     assert expected in result["detail"] or len(result["findings"]) > 8
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda d: zips.patch(d, "word/document.xml", flags=0x1), "encrypted"),
+        (lambda d: zips.patch(d, "word/document.xml", method=6), "compression method 6"),
+        (lambda d: zips.patch(d, "word/document.xml", method=12), "compression method 12"),
+        (lambda d: zips.patch(d, "word/document.xml", method=99), "compression method 99"),
+        (lambda d: zips.corrupt_stream(d, "word/document.xml"), "not a readable .docx"),
+        (lambda d: d[: len(d) * 2 // 3], "not a .docx"),
+        (lambda d: zips.bomb(), "more than the exporter writes"),
+    ],
+)
+async def test_an_unreadable_upload_is_a_415_problem(
+    client, officials: Officials, damage: Callable[[bytes], bytes], says: str
+) -> None:
+    data = await _exported(client, officials)
+    files = {"file": ("sop.docx", damage(data), DOCX)}
+    r = await client.post(
+        "/api/v1/exports/verify", files=files, headers=officials.reviewer["MOI"].headers
+    )
+    assert r.status_code == 415, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert says in r.json()["detail"]
