@@ -10,12 +10,17 @@ from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import ExportRecord, Ministry, Official, SopVersion
-from sopengine.domain.content import SopContent
 from sopengine.errors import BadRequest, NotFound
 from sopengine.export.docx import render
 from sopengine.export.manifest import read_manifest
 from sopengine.export.redline import render_redline, structured_diff
-from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
+from sopengine.export.view import (
+    MinistryView,
+    SignoffView,
+    SopDocument,
+    VersionHistoryRow,
+    xml_safe,
+)
 from sopengine.services import audit, facts, sops
 from sopengine.services.signoffs import load_signoffs
 
@@ -58,7 +63,7 @@ def document_for(session: Session, version: SopVersion) -> SopDocument:
         languages=version.languages,
         primary_language=version.primary_language,
         required_ministries=version.required_ministries,
-        content=SopContent.model_validate(version.content),
+        content=version.content,  # validated by build, after unprintable characters are replaced
         content_hash=version.content_hash,
         effective_date=version.effective_date,
         review_due=version.review_due,
@@ -121,7 +126,8 @@ def redline(
 ) -> Exported:
     before, after = _pair(session, code, old, new)
     chosen = lang or after.primary_language
-    data = render_redline(before, after, chosen, author=actor.name, when=utcnow())  # type: ignore[arg-type]
+    author = xml_safe(actor.name)
+    data = render_redline(before, after, chosen, author=author, when=utcnow())  # type: ignore[arg-type]
     version = sops.get_version(session, code, new)
     _register(session, actor, version, "redline", chosen, data, base_version=old)
     return Exported(data, f"{code}_v{old}-v{new}_redline_{chosen}.docx")
