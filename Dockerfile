@@ -1,7 +1,8 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    SOPENGINE_DATABASE_URL=sqlite:////data/sopengine.db
+    SOPENGINE_DATABASE_URL=sqlite:////data/sopengine.db \
+    SOPENGINE_EXPORT_CACHE_DIR=/data/export-cache
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY sopengine ./sopengine
