@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -96,7 +97,7 @@ class ExportCache:
         path = self._path(key)
         try:
             data = path.read_bytes()
-            os.utime(path)  # recently used: pruned last
+            _touch(path)  # recently used: pruned last
         except OSError:
             return None
         return data
@@ -113,12 +114,14 @@ class ExportCache:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(temporary, self._path(key))
+            _touch(self._path(key))
         except OSError:
             Path(temporary).unlink(missing_ok=True)
             return
         self._prune()
 
     def _prune(self) -> None:
+        """Remove the least recently used entries until the directory fits its budget."""
         entries = []
         for path in self.directory.glob(f"*{SUFFIX}"):
             try:
@@ -132,3 +135,10 @@ class ExportCache:
                 break
             path.unlink(missing_ok=True)
             total -= size
+
+
+def _touch(path: Path) -> None:
+    # The kernel stamps files with a coarse clock (milliseconds); a precise one keeps the
+    # order of uses within the same tick.
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))

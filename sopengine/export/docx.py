@@ -24,6 +24,7 @@ from sopengine.export.context import Ctx
 from sopengine.export.labels import LABELS, STATES, THEMATIC_AREAS, localized
 from sopengine.export.manifest import manifest, seal
 from sopengine.export.procedure import render_procedure, render_raci
+from sopengine.export.spool import MARKER, BlockSpool
 from sopengine.export.view import SopDocument
 from sopengine.export.writer import Writer
 
@@ -94,6 +95,7 @@ def compose(
     latin_font, cs_font = _template_fonts(document)
     scratch = etree.SubElement(body, "scratch")
     writer = Writer(cs_font=cs_font, text_width=text_width, revisions=revisions, scratch=scratch)
+    spool = writer.blocks = BlockSpool(scratch)
     ctx = Ctx(writer, new, old, langs)
 
     pages.cover(ctx)
@@ -106,10 +108,9 @@ def compose(
         pages.signoff(ctx, len(SECTIONS) + 1)
     if writer.blocks[-1].tag != ooxml.W_P:
         writer.add(ooxml.paragraph(bidi=ctx.rtl_tables))  # Word ends a body with a paragraph
-    toc = ooxml.toc(writer.toc_entries, bidi=ctx.rtl_tables)
-    writer.blocks[toc_at:toc_at] = toc
-    for block in writer.blocks:
-        sect_pr.addprevious(block)
+    spool.insert_at(toc_at, ooxml.toc(writer.toc_entries, bidi=ctx.rtl_tables))
+    blocks = spool.finish()
+    sect_pr.addprevious(etree.Comment(MARKER))
     body.remove(scratch)
     if ctx.rtl_tables:
         ooxml.set_section_bidi(sect_pr)
@@ -128,7 +129,7 @@ def compose(
     if old is not None:
         properties["base_version"] = str(old.number)
     properties["language"] = lang
-    return seal(document, properties)
+    return seal(document, properties, blocks)
 
 
 def _replace_story(root: etree._Element, paragraphs: list[etree._Element]) -> None:

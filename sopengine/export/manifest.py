@@ -77,11 +77,14 @@ def embed_manifest(document: DocxDocument, properties: Mapping[str, str]) -> Non
     pkg.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-def seal(document: DocxDocument, properties: Mapping[str, str]) -> bytes:
+def seal(
+    document: DocxDocument, properties: Mapping[str, str], body: list[bytes] | None = None
+) -> bytes:
     """The .docx bytes of ``document`` with its manifest: ``properties``, the part digests
-    and the fingerprint of everything else (``export/package.py``)."""
+    and the fingerprint of everything else (``export/package.py``); ``body`` are the body's
+    blocks serialized apart (``export/spool.py``)."""
     embed_manifest(document, properties)  # the custom part exists, so it is in the package
-    members = package.serialized_parts(document)
+    members = package.serialized_parts(document, body)
     digests = package.digests(members)
     full = {PREFIX + k: v for k, v in properties.items()}
     full[PREFIX + "parts"] = json.dumps(
@@ -90,7 +93,7 @@ def seal(document: DocxDocument, properties: Mapping[str, str]) -> bytes:
     )
     full[package.FINGERPRINT_PROPERTY] = package.fingerprint(digests, full)
     blob = ooxml.custom_properties_xml(full)
-    return package.write_zip([(n, blob if n == CUSTOM_PROPERTIES else b) for n, b in members])
+    return package.write_zip([(n, [blob] if n == CUSTOM_PROPERTIES else c) for n, c in members])
 
 
 def read_properties(upload: Upload) -> dict[str, str]:

@@ -28,6 +28,7 @@ from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem  # the [Content_Types].xml python-docx writes
 
 from sopengine.errors import UnsupportedMediaType
+from sopengine.export.spool import MARKER_BYTES
 
 CUSTOM_PROPERTIES = "docProps/custom.xml"
 FINGERPRINT_PROPERTY = "sopengine.text_fingerprint"
@@ -66,34 +67,53 @@ def fingerprint(part_digests: Mapping[str, str], properties: Mapping[str, str]) 
 # --- writing --------------------------------------------------------------------------
 
 
-def serialized_parts(document: DocxDocument) -> list[tuple[str, bytes]]:
-    """The zip members python-docx would write for ``document``, in its order."""
+Members = list[tuple[str, list[bytes]]]
+"""Zip members in order, each as its bytes in chunks (a large part is never joined)."""
+
+
+def serialized_parts(document: DocxDocument, body: list[bytes] | None = None) -> Members:
+    """The zip members python-docx would write for ``document``, in its order.
+
+    ``body`` are the body's blocks serialized apart (``export/spool.py``): they replace the
+    marker comment the main document part holds in their place.
+    """
     package = document.part.package
     parts = list(package.iter_parts())
-    members = [
-        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
-        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    members: Members = [
+        (CONTENT_TYPES_URI.membername, [_ContentTypesItem.from_parts(parts).blob]),
+        (PACKAGE_URI.rels_uri.membername, [package.rels.xml]),
     ]
     for part in parts:
-        members.append((part.partname.membername, part.blob))
+        chunks = [part.blob]
+        if body is not None and part is document.part:
+            head, marker, tail = chunks[0].partition(MARKER_BYTES)
+            if not marker:
+                raise ValueError("the document part has no place for the body's blocks")
+            chunks = [head, *body, tail]
+        members.append((part.partname.membername, chunks))
         if len(part.rels):
-            members.append((part.partname.rels_uri.membername, part.rels.xml))
+            members.append((part.partname.rels_uri.membername, [part.rels.xml]))
     return members
 
 
-def digests(members: list[tuple[str, bytes]]) -> dict[str, str]:
-    return {
-        name: hashlib.sha256(blob).hexdigest()
-        for name, blob in members
-        if name != CUSTOM_PROPERTIES
-    }
+def digests(members: Members) -> dict[str, str]:
+    out = {}
+    for name, chunks in members:
+        if name != CUSTOM_PROPERTIES:
+            h = hashlib.sha256()
+            for chunk in chunks:
+                h.update(chunk)
+            out[name] = h.hexdigest()
+    return out
 
 
-def write_zip(members: list[tuple[str, bytes]]) -> bytes:
+def write_zip(members: Members) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in members:
-            archive.writestr(name, blob)
+        for name, chunks in members:
+            with archive.open(name, "w") as f:
+                for chunk in chunks:
+                    f.write(chunk)
     return out.getvalue()
 
 

@@ -129,7 +129,7 @@ def external_relationship(parts: Parts) -> None:
 def forged_manifest(parts: Parts) -> None:
     """An edit with the manifest recomputed to match it: only the register can tell."""
     plain_edit(parts)
-    members = [(n, b) for n, b in parts.items()]
+    members = [(n, [b]) for n, b in parts.items()]
     digests = package.digests(members)
     properties = parse_custom_properties(parts[package.CUSTOM_PROPERTIES])
     properties[PREFIX + "parts"] = json.dumps({n: d[:16] for n, d in sorted(digests.items())})
