@@ -10,7 +10,6 @@ Latin codes inside the Arabic (the most runs), and texts made as long as the bod
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -150,5 +149,9 @@ def describe() -> str:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory so far (VmHWM: unlike ru_maxrss, not inherited
+    from a parent across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")

@@ -11,6 +11,7 @@ characters. XML is parsed incrementally, one part at a time, and dropped as it i
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -37,7 +38,6 @@ _FOREIGN = {
     w("endnoteReference"): "an endnote",
     w("commentReference"): "a comment",
 }
-_TEXT = frozenset({w("t"), w("delText"), w("instrText")})
 _FLD_SIMPLE, _INSTR, _FLD_CHAR = w("fldSimple"), w("instrText"), w("fldChar")
 # Characters that reorder or hide text. The exporter itself writes U+200E (left-to-right
 # mark) before numbers in Arabic paragraphs, so that one is not suspicious.
@@ -45,6 +45,12 @@ _DISGUISING = frozenset(
     {*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x200B, 0x200E), 0x200F}
     | {*range(0x2060, 0x2065), 0xFEFF, 0x00AD, 0x180E, 0x061C}
 )
+_DISGUISING_RE = re.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_DISGUISING)) + "]")
+# Only these elements reach Python: what is looked for, and paragraphs and table rows, whose
+# text is checked at their end and then dropped (so memory stays flat however large the part).
+_BLOCKS = frozenset({w("p"), w("tr")})
+_WORDPROCESSING_TAGS = frozenset({*_HIDING, *_FOREIGN, *_BLOCKS, _INSTR, _FLD_SIMPLE, _FLD_CHAR})
+_RELATIONSHIP_TAGS = frozenset({_RELATIONSHIP})
 
 _BIDI_CLASSES = frozenset(
     {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI", "R", "AL"}
@@ -73,9 +79,9 @@ def findings(upload: Upload, claimed_parts: str | None, properties: Iterable[str
     found += [f"a document property the exporter never writes: {p}" for p in foreign]
     for name in suspects:
         if name.endswith(".rels"):
-            found += _scan(upload, name, _relationships)
+            found += _scan(upload, name, _relationships, _RELATIONSHIP_TAGS)
         elif name.endswith(".xml") and name != CUSTOM_PROPERTIES:
-            found += _scan(upload, name, _wordprocessing)
+            found += _scan(upload, name, _wordprocessing, _WORDPROCESSING_TAGS)
     return list(dict.fromkeys(found))
 
 
@@ -89,9 +95,14 @@ def _claimed_digests(raw: str | None) -> dict[str, str] | None:
     return {str(k): v for k, v in value.items()}
 
 
-def _scan(upload: Upload, name: str, inspect: _Inspect) -> list[str]:
+def _scan(upload: Upload, name: str, inspect: _Inspect, tags: frozenset[str]) -> list[str]:
+    """Run ``inspect`` over the events of ``tags`` in one part, fed in chunks."""
     parser = etree.XMLPullParser(
-        events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
+        events=("start", "end"),
+        tag=sorted(tags),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
     )
     state = _State(name)
     try:
@@ -136,15 +147,14 @@ def _wordprocessing(events: Iterable[tuple[str, etree._Element]], state: _State)
                 elif state.instr is not None:
                     _field(state, "".join(state.instr))
                     state.instr = None
-            continue
-        if tag in _TEXT:
-            text = element.text or ""
-            if tag == _INSTR and state.instr is not None:
-                state.instr.append(text)
-            for char in text:
-                if ord(char) in _DISGUISING:
-                    state.found[_character(char)] += 1
-        _drop(element)
+        elif tag == _INSTR:
+            if state.instr is not None:
+                state.instr.append(element.text or "")
+        elif tag in _BLOCKS:
+            # Every character of the paragraph (text, deleted text, field codes), at once.
+            for match in _DISGUISING_RE.finditer("".join(element.itertext())):
+                state.found[_character(match.group())] += 1
+            _drop(element)
 
 
 def _field(state: _State, instruction: str) -> None:

@@ -21,7 +21,7 @@ import json
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docx.document import Document as DocxDocument
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
@@ -126,6 +126,7 @@ class Upload:
 
     data: bytes
     names: tuple[str, ...]
+    _digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def chunks(self, name: str) -> Iterator[bytes]:
         """The part's bytes in chunks; a damaged part raises ``UnreadableDocx``."""
@@ -146,8 +147,10 @@ class Upload:
         return bytes(out)
 
     def digests(self) -> dict[str, str]:
-        """SHA-256 of every part but the custom properties, streamed."""
-        out = {}
+        """SHA-256 of every part but the custom properties, streamed (once per upload)."""
+        out = self._digests
+        if out:
+            return out
         for name in self.names:
             if name == CUSTOM_PROPERTIES:
                 continue
