@@ -13,6 +13,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     SOPENGINE_DATABASE_URL=sqlite:////data/sopengine.db \
+    SOPENGINE_EXPORT_CACHE_DIR=/data/export-cache \
     SOPENGINE_LOG_FORMAT=json
 COPY --from=build /dist/ /tmp/dist/
 RUN pip install --no-cache-dir /tmp/dist/sopengine-*.whl \

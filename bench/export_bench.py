@@ -1,6 +1,12 @@
 """Word export benchmark: a bilingual SOP of 300 nested steps, against a bare python-docx floor.
 
     python bench/export_bench.py [--steps 300] [--repeat 5]
+    python bench/export_bench.py --largest [--source DIR]
+
+``--largest`` renders the largest SOP the service accepts (``bench/largest_sop.py``: 300
+steps, 50 inputs and 50 outputs each, texts as long as the 5 MB body allows) bilingually in
+a fresh process and prints its time and peak resident memory (goal, issue 10: < 300 MB).
+``--source DIR`` runs that against another checkout (e.g. the code before issue 10).
 
 The floor writes the same paragraphs and tables (same texts, one table per step, the RACI
 and sign-off tables) with python-docx's plain API and no styling, no bidi, no fields: what
@@ -12,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -194,11 +202,55 @@ def best_of(repeat: int, work: Callable[[], bytes]) -> tuple[float, float, int]:
     return min(times), statistics.median(times), size
 
 
+LARGEST_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import sopengine  # from the source measured: its modules follow its package path
+sys.path.insert(0, sys.argv[2])
+from largest_sop import largest_sop, peak_rss_mb
+from sopengine.export.docx import render
+doc = largest_sop()
+built = peak_rss_mb()
+start, cpu = time.perf_counter(), time.process_time()
+data = render(doc, "bilingual")
+assert sopengine.__file__.startswith(sys.argv[1]), sopengine.__file__
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "built_mb": built, "peak_mb": peak_rss_mb(), "kib": len(data) / 1024}))
+"""
+
+
+def largest(source: str) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from largest_sop import describe
+
+    print(f"largest allowed SOP: {describe()}")
+    print(f"source: {source}")
+    bench_dir = str(Path(__file__).resolve().parent)
+    done = subprocess.run(
+        [sys.executable, "-c", LARGEST_CHILD, source, bench_dir],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    r = json.loads(done.stdout)
+    print(f"bilingual render : {r['seconds']:.2f} s (cpu {r['cpu']:.2f} s), {r['kib']:.0f} KiB")
+    print(
+        f"peak memory      : {r['peak_mb']:.0f} MB "
+        f"(the process with the document view built: {r['built_mb']:.0f} MB)"
+    )
+    print("goal met" if r["peak_mb"] < 300 else "GOAL MISSED (< 300 MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--largest", action="store_true", help="the largest allowed SOP")
+    parser.add_argument("--source", default=str(Path(__file__).resolve().parent.parent))
     args = parser.parse_args()
+    if args.largest:
+        largest(args.source)
+        return
     doc = generated_sop(args.steps)
     assert sum(1 for _ in walk_steps(doc.content.procedure)) == args.steps
     render(doc, "bilingual")  # warm caches and imports for both sides alike

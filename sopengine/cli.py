@@ -81,6 +81,19 @@ def _transaction() -> Iterator[Session]:
         engine.dispose()
 
 
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A session whose work may end its transaction early (an export ends it to render);
+    what is pending at the end is committed, or rolled back on an error."""
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def _officials_create(args: argparse.Namespace) -> int:
     from sopengine.services import invitations, officials
 
@@ -166,7 +179,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from sopengine.services import exports, sops
 
-    with _transaction() as session:
+    with _session() as session:
         if args.version is None:
             sop = sops.get_sop(session, args.code)
             number = sops.applied_number(sop) or sop.versions[-1].number

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     templates_dir: Path = Field(default_factory=_default_templates_dir)
+    export_cache_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "export-cache",
+        description="where rendered Word files are cached (shared by the workers of one host)",
+    )
+    export_cache_mb: int = Field(
+        default=256, ge=0, description="the export cache's size on disk; 0 turns it off"
+    )
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)
     token_touch_seconds: int = Field(

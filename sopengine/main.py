@@ -32,6 +32,7 @@ from sopengine.api.routes import (
 )
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import limit_statements, make_engine, make_sessionmaker
+from sopengine.export.cache import ExportCache
 from sopengine.observability import metrics as observed
 from sopengine.observability.requests import RequestObserver
 from sopengine.urls import API_PREFIX
@@ -78,6 +79,7 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = session_factory
     app.state.read_sessionmaker = read_factory
+    app.state.export_cache = ExportCache(settings.export_cache_dir, settings.export_cache_mb << 20)
     problems.install(app)
     app.add_exception_handler(Replayed, replayed_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

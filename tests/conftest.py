@@ -44,6 +44,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     return Settings(
         database_url=database_url,
         max_body_bytes=64 * 1024,
+        export_cache_dir=tmp_path_factory.mktemp("export-cache"),
+        export_cache_mb=0,  # tests that cache turn it on (rolled-back tests reuse row ids)
         webhook_allowed_hosts="127.0.0.0/8",
         webhook_backoff_seconds=0.2,
         webhook_lease_seconds=2,

@@ -15,6 +15,7 @@ from sopengine.db.models import Official, Sop, SopVersion, WebSession
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
 from sopengine.errors import Forbidden, SopError, Unauthorized
+from sopengine.export.cache import ExportCache
 from sopengine.observability import context as request_context
 from sopengine.services import access, signin, sops
 
@@ -60,6 +61,14 @@ def get_session(request: Request) -> Iterator[Session]:
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_export_cache(request: Request) -> ExportCache:
+    cache: ExportCache = request.app.state.export_cache
+    return cache
+
+
+ExportCacheDep = Annotated[ExportCache, Depends(get_export_cache)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token (ministries' systems, scripts)")

@@ -4,7 +4,7 @@
 - ``docx.render(doc, lang, template=None) -> bytes``: English, Arabic or bilingual .docx.
 - ``redline.structured_diff`` / ``redline.render_redline``: what changed, as JSON and as
   Word tracked changes.
-- ``manifest.read_manifest`` / ``manifest.document_text_fingerprint``: verify an export.
+- ``manifest.read_manifest`` / ``manifest.document_fingerprint``: verify an export.
 
 Rendering is CPU-bound and synchronous: call it off the event loop.
 """

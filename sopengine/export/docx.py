@@ -8,7 +8,6 @@ version, DRAFT watermark), the footer (page X of Y), core properties and the man
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -23,8 +22,9 @@ from sopengine.export import ooxml, pages
 from sopengine.export.body import render_annexes, render_list_section, render_text_section
 from sopengine.export.context import Ctx
 from sopengine.export.labels import LABELS, STATES, THEMATIC_AREAS, localized
-from sopengine.export.manifest import body_fingerprint, embed_manifest, manifest
+from sopengine.export.manifest import manifest, seal
 from sopengine.export.procedure import render_procedure, render_raci
+from sopengine.export.spool import MARKER, BlockSpool
 from sopengine.export.view import SopDocument
 from sopengine.export.writer import Writer
 
@@ -95,6 +95,7 @@ def compose(
     latin_font, cs_font = _template_fonts(document)
     scratch = etree.SubElement(body, "scratch")
     writer = Writer(cs_font=cs_font, text_width=text_width, revisions=revisions, scratch=scratch)
+    spool = writer.blocks = BlockSpool(scratch)
     ctx = Ctx(writer, new, old, langs)
 
     pages.cover(ctx)
@@ -107,10 +108,9 @@ def compose(
         pages.signoff(ctx, len(SECTIONS) + 1)
     if writer.blocks[-1].tag != ooxml.W_P:
         writer.add(ooxml.paragraph(bidi=ctx.rtl_tables))  # Word ends a body with a paragraph
-    toc = ooxml.toc(writer.toc_entries, bidi=ctx.rtl_tables)
-    writer.blocks[toc_at:toc_at] = toc
-    for block in writer.blocks:
-        sect_pr.addprevious(block)
+    spool.insert_at(toc_at, ooxml.toc(writer.toc_entries, bidi=ctx.rtl_tables))
+    blocks = spool.finish()
+    sect_pr.addprevious(etree.Comment(MARKER))
     body.remove(scratch)
     if ctx.rtl_tables:
         ooxml.set_section_bidi(sect_pr)
@@ -124,16 +124,12 @@ def compose(
     ooxml.set_update_fields(document.settings.element)
     _core_properties(document, new, langs, redline=old is not None)
 
-    properties = manifest(new, text_fingerprint=body_fingerprint(body))
+    properties = manifest(new)
     properties["kind"] = "redline" if old is not None else "export"
     if old is not None:
         properties["base_version"] = str(old.number)
     properties["language"] = lang
-    embed_manifest(document, properties)
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return seal(document, properties, blocks)
 
 
 def _replace_story(root: etree._Element, paragraphs: list[etree._Element]) -> None:

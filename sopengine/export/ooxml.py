@@ -28,6 +28,8 @@ ARABIC_LANG = "ar-IQ"
 CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 MAX_PROPERTY_CHARS = 255  # Word truncates longer text properties when it saves
 _CHUNK = "~"
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+"""For XML from outside (uploads): no entity expansion, no DTD, no network."""
 
 
 def w(tag: str) -> str:
@@ -446,8 +448,11 @@ def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
 
 
 def parse_custom_properties(xml: bytes) -> dict[str, str]:
-    """Text properties of a ``docProps/custom.xml``, split values joined back."""
-    root = etree.fromstring(xml)
+    """Text properties of a ``docProps/custom.xml``, split values joined back.
+
+    The XML may come from an upload: entities are not expanded and nothing is fetched.
+    """
+    root = etree.fromstring(xml, SAFE_PARSER)
     pieces: dict[str, dict[int, str]] = {}
     for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
         name = prop.get("name") or ""

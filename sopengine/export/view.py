@@ -2,12 +2,20 @@
 
 The renderer never touches the database or HTTP; the service loads a version, its SOP,
 ministries, history and sign-offs, and hands a ``SopDocument`` to ``docx.render``.
+
+Stored text may hold characters XML 1.0 cannot carry (controls such as U+0000, U+0007 or
+U+000B, lone surrogates, U+FFFE/U+FFFF), from rows written before input refused them or
+behind the service's back. A document must still render, so ``build`` shows each such
+character as U+FFFD (the replacement character): the file says where something unprintable
+was, and the manifest's fingerprint is of the file as written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +23,25 @@ from sopengine.domain.content import SopContent, Step, VersionText, raci_letters
 from sopengine.errors import SopError
 
 ENDORSED_STATES = frozenset({"endorsed", "applied", "superseded"})
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 forbids (tab, newline and carriage return are allowed)."""
+REPLACEMENT = "\ufffd"
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with every character XML forbids replaced by U+FFFD, through dicts, lists
+    and dataclasses; anything else is returned as it is."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub(REPLACEMENT, value)
+    if isinstance(value, Mapping):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(
+            value, **{f.name: xml_safe(getattr(value, f.name)) for f in dataclass_fields(value)}
+        )
+    return value
 
 
 class LanguageNotAvailable(SopError):
@@ -95,9 +122,11 @@ class SopDocument:
         the canonical hash of the version text; every required ministry without a sign-off
         gets a pending row, and sign-offs follow the order of ``binding_ministries``.
         """
+        fields = {key: xml_safe(value) for key, value in fields.items()}
         content = fields["content"]
-        if not isinstance(content, SopContent):
-            content = SopContent.model_validate(content)
+        if isinstance(content, SopContent):
+            content = content.model_dump()
+        content = SopContent.model_validate(xml_safe(content))
         fields["content"] = content
         fields["title"] = dict(fields["title"])
         fields["languages"] = list(fields["languages"])

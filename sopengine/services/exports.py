@@ -1,8 +1,14 @@
-"""Word exports: build the document view of a version, render it, register it."""
+"""Word exports: build the document view of a version, render it, register it.
+
+An export loads what it needs, ends the transaction, renders (or takes the file from the
+export cache, ``export/cache.py``), then registers the file in a new transaction: a
+rendering of several seconds never holds a transaction open.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -11,12 +17,18 @@ from sqlalchemy.orm import Session
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import ExportRecord, Ministry, Official, SopVersion
-from sopengine.domain.content import SopContent
 from sopengine.errors import BadRequest, NotFound
+from sopengine.export.cache import ExportCache, render_key
 from sopengine.export.docx import render
 from sopengine.export.manifest import read_manifest
 from sopengine.export.redline import render_redline, structured_diff
-from sopengine.export.view import MinistryView, SignoffView, SopDocument, VersionHistoryRow
+from sopengine.export.view import (
+    MinistryView,
+    SignoffView,
+    SopDocument,
+    VersionHistoryRow,
+    xml_safe,
+)
 from sopengine.observability import metrics
 from sopengine.services import audit, checkpoints, facts, sops
 from sopengine.services.signoffs import load_signoffs
@@ -60,7 +72,7 @@ def document_for(session: Session, version: SopVersion) -> SopDocument:
         languages=version.languages,
         primary_language=version.primary_language,
         required_ministries=version.required_ministries,
-        content=SopContent.model_validate(version.content),
+        content=version.content,  # validated by build, after unprintable characters are replaced
         content_hash=version.content_hash,
         effective_date=version.effective_date,
         review_due=version.review_due,
@@ -88,23 +100,56 @@ class Exported:
 
 
 def export_version(
-    session: Session, actor: Official | None, version: SopVersion, lang: Lang | None
+    session: Session,
+    actor: Official | None,
+    version: SopVersion,
+    lang: Lang | None,
+    cache: ExportCache | None = None,
 ) -> Exported:
     chosen: Lang = lang or version.primary_language  # type: ignore[assignment]
-    with metrics.word_export(chosen):
-        data = render(document_for(session, version), chosen)
+    doc = document_for(session, version)
+    data = _rendered(
+        session, cache, render_key("export", [doc], lang=chosen), lambda: _measured(doc, chosen)
+    )
     _register(session, actor, version, "export", chosen, data)
     return Exported(data, f"{version.sop.code}_v{version.number}_{chosen}.docx")
 
 
 def export_applied(
-    session: Session, actor: Official | None, code: str, lang: Lang | None
+    session: Session,
+    actor: Official | None,
+    code: str,
+    lang: Lang | None,
+    cache: ExportCache | None = None,
 ) -> Exported:
     sop = sops.get_sop(session, code)
     number = sops.applied_number(sop)
     if number is None:
         raise NotFound(f"{code} has no applied version yet; export a numbered version instead")
-    return export_version(session, actor, sops.get_version(session, code, number), lang)
+    return export_version(session, actor, sops.get_version(session, code, number), lang, cache)
+
+
+def _measured(doc: SopDocument, lang: Lang) -> bytes:
+    """Render the Word file, counted and timed for /metrics."""
+    with metrics.word_export(lang):
+        return render(doc, lang)
+
+
+def _rendered(
+    session: Session, cache: ExportCache | None, key: str, render_now: Callable[[], bytes]
+) -> bytes:
+    """The file from the cache, or rendered outside any transaction and then cached.
+
+    Rendering a large SOP takes seconds: the read transaction ends first (on SQLite it holds
+    the database's write lock), and registering the file opens a new, short one.
+    """
+    data = cache.get(key) if cache is not None else None
+    if data is None:
+        session.commit()
+        data = render_now()
+        if cache is not None:
+            cache.put(key, data)
+    return data
 
 
 def _pair(session: Session, code: str, old: int, new: int) -> tuple[SopDocument, SopDocument]:
@@ -127,11 +172,19 @@ def redline(
     old: int,
     new: int,
     lang: Literal["en", "ar"] | None,
+    cache: ExportCache | None = None,
 ) -> Exported:
     before, after = _pair(session, code, old, new)
-    chosen = lang or after.primary_language
-    data = render_redline(before, after, chosen, author=actor.name, when=utcnow())  # type: ignore[arg-type]
     version = sops.get_version(session, code, new)
+    chosen = lang or after.primary_language
+    author = xml_safe(actor.name)
+    key = render_key("redline", [before, after], lang=chosen, author=author)
+    data = _rendered(
+        session,
+        cache,
+        key,
+        lambda: render_redline(before, after, chosen, author=author, when=utcnow()),  # type: ignore[arg-type]
+    )
     _register(session, actor, version, "redline", chosen, data, base_version=old)
     return Exported(data, f"{code}_v{old}-v{new}_redline_{chosen}.docx")
 

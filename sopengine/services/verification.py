@@ -1,36 +1,36 @@
 """Verifying an uploaded .docx: what it claims to be, and whether the service agrees.
 
 The claims come from the manifest an export carries (``export/manifest.py``); the
-register of handed-out files (``ExportRecord``) tells an unaltered export from an edited one.
+register of handed-out files (``ExportRecord``) holds the fingerprint of every file handed
+out, so a file is intact only when its fingerprint, recomputed over every part byte for
+byte, is one the service registered for that version. An altered file is explained by
+``export/inspection.py``. The upload is read within the bounds of ``export/package.py``:
+anything that is not a readable .docx is a 415 problem.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sopengine.db.models import ExportRecord, Sop, SopVersion
-from sopengine.errors import UnsupportedMediaType
-from sopengine.export.manifest import document_text_fingerprint, read_manifest
+from sopengine.export import inspection
+from sopengine.export.manifest import package_fingerprint, read_properties, sopengine_properties
+from sopengine.export.package import Upload, open_upload
 from sopengine.services import facts
 from sopengine.services.signoffs import load_signoffs
+
+MAX_FINDINGS_IN_DETAIL = 8
 
 
 def verify(session: Session, data: bytes) -> dict[str, Any]:
     """What an uploaded .docx claims to be, and whether the service agrees."""
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UnsupportedMediaType("the upload is not a .docx (Word) file")
-    try:
-        claimed = read_manifest(data)
-        fingerprint = document_text_fingerprint(data)
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
-        raise UnsupportedMediaType(f"the upload is not a readable .docx file: {exc}") from exc
+    upload = open_upload(data)
+    properties = read_properties(upload)
+    claimed = sopengine_properties(properties)
     if "sop_code" not in claimed:
         return {
             "recognized": False,
@@ -68,12 +68,14 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
         }
 
     hash_matches = claimed.get("content_hash") == version.content_hash
+    fingerprint = package_fingerprint(upload, properties)
     registered = session.scalars(
         select(ExportRecord).where(
             ExportRecord.version_id == version.id, ExportRecord.text_fingerprint == fingerprint
         )
     ).first()
     text_intact = fingerprint == claimed.get("text_fingerprint") and registered is not None
+    findings = [] if text_intact else _findings(upload, properties, claimed, fingerprint)
     signoffs_match, differences = _compare_signoffs(session, version, claimed.get("signoffs", "[]"))
     verdict = (
         "authentic"
@@ -93,16 +95,35 @@ def verify(session: Session, data: bytes) -> dict[str, Any]:
         "signoffs_match": signoffs_match,
         "signoff_differences": differences,
         "exported_at_registered": registered.exported_at if registered else None,
+        "findings": findings,
         "verdict": verdict,
         "detail": {
             "authentic": "the file is an unaltered export of this version, and its sign-offs "
             "are the service's",
-            "altered": "the document's text was changed after it was exported",
+            "altered": "the document was changed after it was exported: "
+            + "; ".join(findings[:MAX_FINDINGS_IN_DETAIL])
+            + ("; …" if len(findings) > MAX_FINDINGS_IN_DETAIL else ""),
             "outdated": "the text is as exported, but the version or its sign-offs have changed "
             "since",
         }[verdict]
         + ("" if official else "; it is a redline (a comparison), not a document to sign"),
     }
+
+
+def _findings(
+    upload: Upload, properties: dict[str, str], claimed: dict[str, str], fingerprint: str
+) -> list[str]:
+    found = inspection.findings(upload, claimed.get("parts"), properties)
+    if fingerprint == claimed.get("text_fingerprint"):
+        # Consistent with itself, yet never handed out: the manifest was recomputed.
+        found.insert(
+            0,
+            "the file's fingerprint is not one the service registered for this "
+            "version (its manifest was rewritten)",
+        )
+    elif not found:
+        found.append("the manifest's claims were changed")
+    return found
 
 
 def _compare_signoffs(session: Session, version: SopVersion, raw: str) -> tuple[bool, list[str]]:

@@ -1,7 +1,8 @@
-"""The verifiable-export manifest: custom properties round-trip, the text fingerprint."""
+"""The verifiable-export manifest: custom properties round-trip, the package fingerprint."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -11,24 +12,21 @@ import pytest
 from lxml import etree
 
 from sopengine.export.docx import render
-from sopengine.export.manifest import (
-    body_text,
-    document_text_fingerprint,
-    manifest,
-    read_manifest,
-)
+from sopengine.export.manifest import document_fingerprint, manifest, read_manifest
 from tests.export.docs import HASH, make_doc
-from tests.export.xml import NS, part, xpath
+from tests.export.xml import part, xpath
 
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 
 
-def rezip(docx_bytes: bytes, replace: dict[str, bytes]) -> bytes:
+def rezip(
+    docx_bytes: bytes, replace: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(docx_bytes)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(out, "w", compression) as target,
     ):
         for name in source.namelist():
             target.writestr(name, replace.get(name, source.read(name)))
@@ -51,7 +49,7 @@ def test_manifest_round_trips_through_custom_properties(
     assert {k: read[k] for k in expected} == expected
     assert read["kind"] == "export"
     assert read["language"] == lang
-    assert read["text_fingerprint"] == document_text_fingerprint(data)
+    assert read["text_fingerprint"] == document_fingerprint(data)
 
 
 def test_manifest_content(rendered: dict[str, bytes]) -> None:
@@ -99,15 +97,24 @@ def test_a_file_without_properties_has_an_empty_manifest() -> None:
     assert read_manifest(out.getvalue()) == {}
 
 
-def test_fingerprint_is_stable_across_renders_and_a_plain_resave(
+def test_fingerprint_is_stable_across_renders_and_zip_containers(
     rendered: dict[str, bytes],
 ) -> None:
     data = rendered["bilingual"]
-    again = read_manifest(render(make_doc(), "bilingual"))["text_fingerprint"]
-    assert again == read_manifest(data)["text_fingerprint"]
-    resaved = io.BytesIO()
-    docx.Document(io.BytesIO(data)).save(resaved)
-    assert document_text_fingerprint(resaved.getvalue()) == read_manifest(data)["text_fingerprint"]
+    again = render(make_doc(), "bilingual")
+    assert read_manifest(again)["text_fingerprint"] == read_manifest(data)["text_fingerprint"]
+    stored = rezip(data, {}, zipfile.ZIP_STORED)  # same parts, another container
+    assert document_fingerprint(stored) == read_manifest(data)["text_fingerprint"]
+
+
+def test_parts_digest_every_part_but_the_manifest(rendered: dict[str, bytes]) -> None:
+    data = rendered["en"]
+    parts = json.loads(read_manifest(data)["parts"])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        assert set(parts) == names - {"docProps/custom.xml"}
+        for name, digest in parts.items():
+            assert hashlib.sha256(archive.read(name)).hexdigest().startswith(digest)
 
 
 def test_editing_a_paragraph_changes_the_fingerprint(rendered: dict[str, bytes]) -> None:
@@ -120,7 +127,7 @@ def test_editing_a_paragraph_changes_the_fingerprint(rendered: dict[str, bytes])
     edited = io.BytesIO()
     document.save(edited)
     assert read_manifest(edited.getvalue()) == read_manifest(data)  # the claim is unchanged…
-    assert document_text_fingerprint(edited.getvalue()) != read_manifest(data)["text_fingerprint"]
+    assert document_fingerprint(edited.getvalue()) != read_manifest(data)["text_fingerprint"]
 
 
 def test_editing_a_table_cell_changes_the_fingerprint(rendered: dict[str, bytes]) -> None:
@@ -129,43 +136,33 @@ def test_editing_a_table_cell_changes_the_fingerprint(rendered: dict[str, bytes]
         cell.text = "Someone Else"
 
     edited = edit_document_xml(rendered["en"], change)
-    assert document_text_fingerprint(edited) != document_text_fingerprint(rendered["en"])
+    assert document_fingerprint(edited) != document_fingerprint(rendered["en"])
 
 
-def test_fingerprint_ignores_field_results_headers_run_splits_and_whitespace(
-    rendered: dict[str, bytes],
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("word/header1.xml", "SOP-RR-001", "REVOKED"),  # header text
+        ("word/styles.xml", "<w:rPr>", "<w:rPr><w:vanish/>"),  # a style that hides text
+        ("word/document.xml", "arrival.", "arrival.\u200b"),  # one invisible code point
+        ("word/document.xml", "register the", "register \u202e01\u202c the"),  # bidi override
+    ],
+)
+def test_any_change_to_any_part_changes_the_fingerprint(
+    rendered: dict[str, bytes], name: str, old: str, new: str
 ) -> None:
     data = rendered["en"]
-    before = document_text_fingerprint(data)
-
-    def as_word_would_save_it(root: etree._Element) -> None:
-        # Word refreshes the TOC (new field result with page numbers) …
-        for link in xpath(root, "//w:hyperlink"):
-            run = etree.SubElement(link, f"{{{NS['w']}}}r")
-            etree.SubElement(run, f"{{{NS['w']}}}t").text = "\u200f 7"
-        # … splits runs differently and adds bookmarks and proofing marks.
-        t = xpath(root, "//w:t[.='Coordinate the dignified return of Iraqi nationals.']")[0]
-        t.text = "Coordinate the   dignified"
-        r = t.getparent()
-        second = etree.SubElement(r.getparent(), f"{{{NS['w']}}}r")
-        etree.SubElement(second, f"{{{NS['w']}}}t").text = " return of Iraqi nationals."
-        etree.SubElement(r.getparent(), f"{{{NS['w']}}}proofErr")
-
-    resaved = edit_document_xml(data, as_word_would_save_it)
-    header = part(data, "word/header1.xml")
-    for t in xpath(header, "//w:t"):
-        t.text = "changed header"
-    resaved = rezip(resaved, {"word/header1.xml": etree.tostring(header)})
-    assert document_text_fingerprint(resaved) == before
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read(name).decode()
+    assert old in text
+    edited = rezip(data, {name: text.replace(old, new, 1).encode()})
+    assert document_fingerprint(edited) != read_manifest(data)["text_fingerprint"]
 
 
-def test_body_text_reads_visible_text_only() -> None:
-    w = NS["w"]
-    root = etree.fromstring(
-        f'<w:body xmlns:w="{w}"><w:p><w:r><w:t>kept</w:t></w:r>'
-        "<w:del><w:r><w:delText>gone</w:delText></w:r></w:del>"
-        "<w:ins><w:r><w:t> added</w:t></w:r></w:ins></w:p>"
-        '<w:p><w:fldSimple w:instr="PAGE"><w:r><w:t>3</w:t></w:r></w:fldSimple></w:p>'
-        "<w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t></w:r></w:p></w:body>"
-    )
-    assert body_text(root) == "kept added\na b"
+def test_changing_a_claim_changes_the_fingerprint(rendered: dict[str, bytes]) -> None:
+    data = rendered["en"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        custom = archive.read("docProps/custom.xml").decode()
+    edited = rezip(data, {"docProps/custom.xml": custom.replace("in_review", "applied").encode()})
+    assert read_manifest(edited)["state"] == "applied"
+    assert document_fingerprint(edited) != read_manifest(data)["text_fingerprint"]

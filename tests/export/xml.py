@@ -34,6 +34,11 @@ def text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in xpath(element, ".//w:t"))
 
 
+def shown_text(element: etree._Element) -> str:
+    """Visible text, one line per paragraph (as the document reads once changes are accepted)."""
+    return "\n".join(text(p) for p in xpath(element, ".//w:p"))
+
+
 def deleted_text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in xpath(element, ".//w:delText"))
 

@@ -71,6 +71,7 @@ async def test_an_export_is_authentic_and_an_edited_one_altered(
     assert r.status_code == 200
     assert "Altered" in text_of(r.text)
     assert "was changed after the service exported it" in text_of(r.text)
+    assert "word/document.xml was changed" in text_of(r.text)  # what was found, named
 
 
 async def test_an_export_is_outdated_once_a_ministry_signs(client, officials: Officials) -> None:

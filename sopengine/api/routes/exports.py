@@ -7,7 +7,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from sopengine.api.deps import CurrentOfficial, CurrentVersion, SessionDep, SettingsDep, SopCode
+from sopengine.api.deps import (
+    CurrentOfficial,
+    CurrentVersion,
+    ExportCacheDep,
+    SessionDep,
+    SettingsDep,
+    SopCode,
+)
 from sopengine.api.problems import responses
 from sopengine.errors import (
     BadRequest,
@@ -51,9 +58,13 @@ def _docx(exported: exports.Exported) -> Response:
     summary="The version as a Word document to print and sign",
 )
 def export_version(
-    version: CurrentVersion, session: SessionDep, official: CurrentOfficial, lang: LangQuery = None
+    version: CurrentVersion,
+    session: SessionDep,
+    official: CurrentOfficial,
+    cache: ExportCacheDep,
+    lang: LangQuery = None,
 ) -> Response:
-    return _docx(exports.export_version(session, official, version, lang))
+    return _docx(exports.export_version(session, official, version, lang, cache))
 
 
 @router.get(
@@ -63,9 +74,13 @@ def export_version(
     summary="The version in force (applied) as a Word document; 404 when none is applied",
 )
 def export_applied(
-    code: SopCode, session: SessionDep, official: CurrentOfficial, lang: LangQuery = None
+    code: SopCode,
+    session: SessionDep,
+    official: CurrentOfficial,
+    cache: ExportCacheDep,
+    lang: LangQuery = None,
 ) -> Response:
-    return _docx(exports.export_applied(session, official, code, lang))
+    return _docx(exports.export_applied(session, official, code, lang, cache))
 
 
 @router.get(
@@ -77,13 +92,14 @@ def diff(
     code: SopCode,
     session: SessionDep,
     official: CurrentOfficial,
+    cache: ExportCacheDep,
     from_: Annotated[int, Query(alias="from", ge=1, le=100_000)],
     to: Annotated[int, Query(ge=1, le=100_000)],
     format: Annotated[Literal["json", "docx"], Query()] = "json",
     lang: Annotated[Literal["en", "ar"] | None, Query(description="redline language")] = None,
 ) -> Any:
     if format == "docx":
-        return _docx(exports.redline(session, official, code, from_, to, lang))
+        return _docx(exports.redline(session, official, code, from_, to, lang, cache))
     return exports.diff(session, code, from_, to)
 
 

@@ -58,6 +58,8 @@ class Finding:
     hash_changed: bool = False
     current_state: str | None = None
     differences: list[Difference] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+    """What an altered file contains that the service never wrote (as the service words it)."""
 
     @property
     def version_url(self) -> str | None:
@@ -98,6 +100,7 @@ def finding(result: dict[str, Any]) -> Finding:
         hash_changed=result.get("content_hash_matches") is False,
         current_state=result.get("current_state"),
         differences=[_difference(line) for line in result.get("signoff_differences", [])],
+        found=list(result.get("findings", [])),
     )
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from sopengine.api.deps import SessionDep
+from sopengine.api.deps import ExportCacheDep, SessionDep
 from sopengine.services import exports, sops
 from sopengine.web.deps import PageRoute, Person, show
 
@@ -58,11 +58,12 @@ def compare(
 def redline(
     session: SessionDep,
     viewer: Person,
+    cache: ExportCacheDep,
     code: Code,
     from_: Annotated[int, Query(alias="from", ge=1, le=100_000)],
     to: VersionQuery,
     lang: Annotated[Literal["en", "ar"] | None, Query()] = None,
 ) -> Response:
-    exported = exports.redline(session, viewer.person, code, from_, to, lang)
+    exported = exports.redline(session, viewer.person, code, from_, to, lang, cache)
     disposition = f"attachment; filename*=UTF-8''{quote(exported.filename)}"
     return Response(exported.data, media_type=DOCX, headers={"Content-Disposition": disposition})

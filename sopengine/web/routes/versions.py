@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from sopengine.api.deps import SessionDep
+from sopengine.api.deps import ExportCacheDep, SessionDep
 from sopengine.db.models import SopVersion
 from sopengine.domain import permissions
 from sopengine.domain.permissions import Action
@@ -139,12 +139,13 @@ def _comments_answer(
 def word_file(
     session: SessionDep,
     viewer: Person,
+    cache: ExportCacheDep,
     code: Code,
     number: Number,
     lang: Annotated[Literal["en", "ar", "bilingual"] | None, Query()] = None,
 ) -> Response:
     version = sops.get_version(session, code, number)
-    exported = exports.export_version(session, viewer.person, version, lang)
+    exported = exports.export_version(session, viewer.person, version, lang, cache)
     return _download(exported)
 
 
