@@ -69,7 +69,9 @@ class SecurityHeaders:
 
 
 def _is_page(request: Request) -> bool:
-    return not request.url.path.startswith((*_API_PATHS, "/static/", "/healthz"))
+    return not request.url.path.startswith(
+        (*_API_PATHS, "/static/", "/healthz", "/readyz", "/metrics")
+    )
 
 
 def install(app: FastAPI) -> None:

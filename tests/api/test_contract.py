@@ -36,6 +36,17 @@ async def test_405_lists_every_allowed_method(
     assert r.json()["type"] == "/problems/method-not-allowed"
 
 
+@pytest.mark.parametrize("path", ["/readyz", "/metrics", "/healthz"])
+async def test_an_undeclared_method_on_an_operations_path_is_a_405_problem(
+    client, path: str
+) -> None:
+    # Not the pages' HTML 404: these are API paths (found by the fuzzer).
+    r = await client.request("TRACE", path)
+    assert r.status_code == 405
+    assert r.headers["content-type"].startswith(PROBLEM)
+    assert "GET" in r.headers["allow"]
+
+
 async def test_an_unexpected_error_is_a_problem_of_its_own_type(app) -> None:
     async def boom() -> None:
         raise RuntimeError("a bug")
