@@ -87,7 +87,6 @@ def create_app(
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(docs.router)
-    web.install(app)
     for module in (
         session,
         me,
@@ -104,6 +103,8 @@ def create_app(
         notices,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    # After the API: routes are matched in order, and API calls are the hot path.
+    web.install(app)
     # Outermost: the request id, metrics and access log cover every other layer.
     app.add_middleware(RequestObserver)
     openapi.install(app)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -20,25 +22,49 @@ from sopengine.observability import context as request_context
 from sopengine.services import access, signin, sops
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One request, one transaction: commit when the endpoint returns, roll back on any error.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent:
     a client never sees a success that was not stored. A GET or HEAD gets a reading session
     (on SQLite it takes the write lock only if and when it writes: db/session.py).
+
+    Opening a session does no I/O (its connection is taken at the first statement), so it
+    happens on the event loop; the end (commit or rollback, and giving the connection back)
+    is one trip to the thread pool.
     """
     reading = request.method in _READ_METHODS
     factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
     session: Session = factory()
     try:
         yield session
-        session.commit()
     except BaseException as exc:
+        with anyio.CancelScope(shield=True):  # a cancelled request still ends its transaction
+            await run_in_threadpool(_end_after_failure, session, request, exc)
+        raise
+    else:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_end_after_success, session)
+
+
+def _end_after_success(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _end_after_failure(session: Session, request: Request, exc: BaseException) -> None:
+    """Roll back; keep what a refusal must leave behind (a failed attempt, a 403's audit)."""
+    try:
         session.rollback()
         if isinstance(exc, SopError) and exc.keep is not None:
             exc.keep(session)
@@ -53,7 +79,6 @@ def get_session(request: Request) -> Iterator[Session]:
                 exc.detail,
             )
             session.commit()
-        raise
     finally:
         session.close()
 
@@ -63,7 +88,7 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_export_cache(request: Request) -> ExportCache:
+async def get_export_cache(request: Request) -> ExportCache:
     cache: ExportCache = request.app.state.export_cache
     return cache
 
@@ -129,7 +154,7 @@ def current_caller(
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
-def current_official(caller: CurrentCaller) -> Official:
+async def current_official(caller: CurrentCaller) -> Official:
     return caller.official
 
 
@@ -139,7 +164,7 @@ CurrentOfficial = Annotated[Official, Depends(current_official)]
 def allowed_to(action: Action) -> object:
     """A dependency admitting only officials the rule book lets do ``action``."""
 
-    def check(official: CurrentOfficial) -> Official:
+    async def check(official: CurrentOfficial) -> Official:
         permissions.authorize(action, official)
         return official
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from sopengine.api import etag as etags
@@ -106,6 +108,23 @@ def version_out(
     signoffs: list[SignOff] | None = None,
 ) -> VersionOut:
     """The version as the caller sees it; sign-offs already loaded by the request are reused."""
+    return _version_out(session, version, official, version.content, signoffs)
+
+
+def version_json(session: Session, version: SopVersion, official: Official, content: str) -> bytes:
+    """:func:`version_out` as JSON, its content spliced in from ``content``, the JSON text
+    the database holds: a read neither decodes nor re-encodes the text, the largest part."""
+    rest = _version_out(session, version, official, {}).model_dump_json(exclude={"content"})
+    return f'{rest[:-1]},"content":{content}}}'.encode()
+
+
+def _version_out(
+    session: Session,
+    version: SopVersion,
+    official: Official,
+    content: dict[str, Any],
+    signoffs: list[SignOff] | None = None,
+) -> VersionOut:
     if signoffs is None:
         signoffs = signoff_service.load_signoffs(session, version)
     actions = permissions.available_actions(official, facts.of_version(version, signoffs))
@@ -117,7 +136,7 @@ def version_out(
         languages=version.languages,
         primary_language=version.primary_language,
         required_ministries=version.required_ministries,
-        content=version.content,
+        content=content,
         content_hash=version.content_hash,
         change_summary=version.change_summary,
         signoffs=signoff_positions(version, signoffs),

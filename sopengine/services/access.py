@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import Settings
@@ -30,18 +30,31 @@ def window_start(settings: Settings) -> datetime:
     return utcnow() - timedelta(minutes=settings.signin_lock_minutes)
 
 
+_FAILURES = (
+    select(func.count(SignInAttempt.id))
+    .where(
+        SignInAttempt.address == bindparam("address"),
+        ~SignInAttempt.succeeded,
+        SignInAttempt.attempted_at >= bindparam("since"),
+    )
+    .scalar_subquery()
+)
+"""An address's failed authentications since a time (parameters ``address``, ``since``)."""
+_HOLDER = officials.TOKEN_QUERY.add_columns(_FAILURES)
+"""The token, its official and the address's failures, in one statement."""
+
+
+def _failure_parameters(settings: Settings, address: str) -> dict[str, Any]:
+    return {"address": address[:64], "since": window_start(settings)}
+
+
 def check_address(session: Session, settings: Settings, address: str) -> None:
     """429 while the address has used up its failures within the window."""
-    failures = (
-        session.scalar(
-            select(func.count(SignInAttempt.id)).where(
-                SignInAttempt.address == address[:64],
-                ~SignInAttempt.succeeded,
-                SignInAttempt.attempted_at >= window_start(settings),
-            )
-        )
-        or 0
-    )
+    failures = session.scalar(select(_FAILURES), _failure_parameters(settings, address))
+    _limit(settings, address, failures or 0)
+
+
+def _limit(settings: Settings, address: str, failures: int) -> None:
     if failures >= settings.signin_address_max_failures:
         log.warning("throttled %s: %d failed authentications", address, failures)
         raise TooManyRequests(
@@ -58,11 +71,21 @@ def token_holder(
     apart: sessionmaker[Session],
 ) -> Official:
     """The official an API token belongs to, under the address's limit; a refusal is
-    recorded (for the limit), logged and audited with its reason, without the token."""
-    check_address(session, settings, address)
+    recorded (for the limit), logged and audited with its reason, without the token.
+
+    One query finds the token and counts the address's failures; an unknown token (no row)
+    asks for the count alone, so every attempt meets the limit before anything else.
+    """
+    parameters = {"token_hash": officials.hash_token(token)}
+    row = session.execute(_HOLDER, parameters | _failure_parameters(settings, address)).first()
     try:
-        return officials.authenticate(
-            session, token, timedelta(seconds=settings.token_touch_seconds), apart
+        if row is None:
+            check_address(session, settings, address)
+            raise officials.TokenRefused("unknown")
+        api_token, official, failures = row
+        _limit(settings, address, failures)
+        return officials.admit_token(
+            session, api_token, official, timedelta(seconds=settings.token_touch_seconds), apart
         )
     except officials.TokenRefused as refused:
         details = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from sopengine.db.base import utcnow
@@ -18,15 +18,17 @@ from sopengine.services import audit, facts, webhooks
 def list_comments(
     session: Session, version: SopVersion, *, open_only: bool = False
 ) -> list[Comment]:
-    query = (
-        select(Comment)
-        .where(Comment.version_id == version.id)
-        .order_by(Comment.id)
-        .options(joinedload(Comment.author))
-    )
-    if open_only:
-        query = query.where(Comment.resolved_at.is_(None))
-    return list(session.scalars(query))
+    query = _OPEN_COMMENTS if open_only else _COMMENTS
+    return list(session.scalars(query, {"version_id": version.id}))
+
+
+_COMMENTS = (
+    select(Comment)
+    .where(Comment.version_id == bindparam("version_id"))
+    .order_by(Comment.id)
+    .options(joinedload(Comment.author))
+)
+_OPEN_COMMENTS = _COMMENTS.where(Comment.resolved_at.is_(None))
 
 
 def add_comment(

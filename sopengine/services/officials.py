@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.db.base import utcnow
@@ -298,23 +298,29 @@ def set_active(
     return official
 
 
-def authenticate(
-    session: Session, token: str, touch_after: timedelta, apart: sessionmaker[Session]
+TOKEN_QUERY = (
+    select(ApiToken, Official)
+    .join(Official, ApiToken.official_id == Official.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+"""The token and its official, by the token's hash (the parameter ``token_hash``, from
+:func:`hash_token`); callers may add columns. Built once: every API request runs it."""
+
+
+def admit_token(
+    session: Session,
+    api_token: ApiToken,
+    official: Official,
+    touch_after: timedelta,
+    apart: sessionmaker[Session],
 ) -> Official:
-    """The active official holding this unrevoked, unexpired token; records when it was last
-    used. Every refusal is the same ``TokenRefused`` to the caller.
+    """The active official holding this unrevoked, unexpired token (found by
+    :func:`token_query`); records when it was last used. Every refusal is the same
+    ``TokenRefused`` to the caller.
 
     The use is recorded apart from the request's transaction (``apart`` makes the sessions
     for it) and never waits for a lock: see :func:`tokens.record_use`.
     """
-    row = session.execute(
-        select(ApiToken, Official)
-        .join(Official, ApiToken.official_id == Official.id)
-        .where(ApiToken.token_hash == hash_token(token))
-    ).first()
-    if row is None:
-        raise TokenRefused("unknown")
-    api_token, official = row
     now = utcnow()
     if api_token.revoked_at is not None:
         raise TokenRefused("revoked", api_token.id, official.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from sopengine.config import Settings
@@ -24,14 +24,15 @@ def load_signoffs(session: Session, version: SopVersion) -> list[SignOff]:
     """Every sign-off on the version, oldest first; none is looked up before a first round."""
     if version.review_round == 0:
         return []
-    return list(
-        session.scalars(
-            select(SignOff)
-            .where(SignOff.version_id == version.id)
-            .order_by(SignOff.decided_at, SignOff.id)
-            .options(joinedload(SignOff.official))
-        )
-    )
+    return list(session.scalars(_SIGNOFFS, {"version_id": version.id}))
+
+
+_SIGNOFFS = (
+    select(SignOff)
+    .where(SignOff.version_id == bindparam("version_id"))
+    .order_by(SignOff.decided_at, SignOff.id)
+    .options(joinedload(SignOff.official))
+)
 
 
 @dataclass(frozen=True)

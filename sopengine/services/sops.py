@@ -176,10 +176,23 @@ def get_version(
     """The version with its SOP and required ministries, or 404 naming what is missing."""
     version = versions.version(session, code, number, for_update=for_update)
     if version is None:
-        if versions.sop_id(session, code) is None:
-            raise NotFound(f"no SOP with code {code}")
-        raise NotFound(f"SOP {code} has no version {number}")
+        raise _missing(session, code, number)
     return version
+
+
+def version_to_read(session: Session, code: str, number: int) -> tuple[SopVersion, str]:
+    """The version as :func:`get_version` gives it, with its content as JSON text (not
+    decoded, and not loaded on the version), or 404."""
+    found = versions.version_to_read(session, code, number)
+    if found is None:
+        raise _missing(session, code, number)
+    return found
+
+
+def _missing(session: Session, code: str, number: int) -> NotFound:
+    if versions.sop_id(session, code) is None:
+        return NotFound(f"no SOP with code {code}")
+    return NotFound(f"SOP {code} has no version {number}")
 
 
 def applied_number(sop: Sop) -> int | None:

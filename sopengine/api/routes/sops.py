@@ -9,16 +9,21 @@ from sopengine.api import etag as etags
 from sopengine.api.deps import (
     CurrentOfficial,
     CurrentSop,
-    CurrentVersion,
     SessionDep,
     SettingsDep,
     SopCode,
     VersionForUpdate,
+    VersionNumber,
 )
 from sopengine.api.idempotent import Once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from sopengine.api.problems import responses
-from sopengine.api.representations import created_version_headers, version_headers, version_out
+from sopengine.api.representations import (
+    created_version_headers,
+    version_headers,
+    version_json,
+    version_out,
+)
 from sopengine.api.schemas.common import IsoDay
 from sopengine.api.schemas.sops import (
     ContentUpdate,
@@ -214,10 +219,14 @@ def revise(
     response_description="The version; its ETag header is needed to edit it",
 )
 def get_version(
-    version: CurrentVersion, session: SessionDep, official: CurrentOfficial, response: Response
-) -> VersionOut:
-    response.headers.update(version_headers(version))
-    return version_out(session, version, official)
+    code: SopCode, number: VersionNumber, session: SessionDep, official: CurrentOfficial
+) -> Response:
+    version, content = sops.version_to_read(session, code, number)
+    return Response(
+        version_json(session, version, official, content),
+        media_type="application/json",
+        headers=version_headers(version),
+    )
 
 
 @router.put(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from sopengine.db.base import Base, utcnow
 from sopengine.domain.workflow import State
@@ -68,10 +68,18 @@ class SopVersion(Base):
         lazy="raise", cascade="all, delete-orphan", order_by="VersionMinistry.ministry_code"
     )
 
+    ministry_codes: Mapped[str | None] = query_expression()
+    """The required ministries' codes joined by commas, when a read query aggregated them
+    into the version's own row (``versions.version_to_read``) instead of loading
+    ``ministries``: one row per version, not one per ministry."""
+
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
 
     @property
     def required_ministries(self) -> list[str]:
+        """The ministries whose signatures the version needs, in code order."""
+        if self.ministry_codes is not None:
+            return sorted(code for code in self.ministry_codes.split(",") if code)
         return [m.ministry_code for m in self.ministries]
 
 

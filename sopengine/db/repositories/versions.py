@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy.orm import (
+    Session,
+    contains_eager,
+    defer,
+    joinedload,
+    selectinload,
+    with_expression,
+)
 
-from sopengine.db.models import Sop, SopVersion
+from sopengine.db.models import Sop, SopVersion, VersionMinistry
 from sopengine.domain.workflow import State
 
 
@@ -37,6 +44,33 @@ def version(
     if for_update:
         query = query.with_for_update(of=SopVersion)
     return session.execute(query).unique().scalar_one_or_none()
+
+
+_REQUIRED_CODES = (
+    select(func.coalesce(func.aggregate_strings(VersionMinistry.ministry_code, ","), ""))
+    .where(VersionMinistry.version_id == SopVersion.id)
+    .scalar_subquery()
+)
+_TO_READ = (
+    select(SopVersion, cast(SopVersion.content, Text))
+    .join(Sop, SopVersion.sop_id == Sop.id)
+    .where(Sop.code == bindparam("code"), SopVersion.number == bindparam("number"))
+    .options(
+        defer(SopVersion.content, raiseload=True),
+        contains_eager(SopVersion.sop),
+        with_expression(SopVersion.ministry_codes, _REQUIRED_CODES),
+    )
+)
+"""Built once: the statement of the most frequent read is not rebuilt per request."""
+
+
+def version_to_read(session: Session, code: str, number: int) -> tuple[SopVersion, str] | None:
+    """The version with its SOP and required ministries, and its content as the JSON text
+    the database holds, in one query returning one row. The content is not decoded (the
+    attribute is deferred and raises if touched): a read passes the text through to the
+    response. The ministries' codes are aggregated into the row (``ministry_codes``)."""
+    row = session.execute(_TO_READ, {"code": code, "number": number}).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def lock_sop(session: Session, code: str) -> Sop | None:
