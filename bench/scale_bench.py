@@ -289,7 +289,9 @@ def ratios(results: dict[int, dict[str, float]]) -> None:
         print(f"{name:<22} {results[large][name] / results[small][name]:9.2f}")
 
 
-async def run_postgresql(url: str, sizes: list[int], requests: int, budget: float) -> None:
+async def run_postgresql(
+    url: str, sizes: list[int], requests: int, budget: float, keep: bool = False
+) -> None:
     base = make_engine(Settings(database_url=url))
     with base.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
@@ -301,8 +303,11 @@ async def run_postgresql(url: str, sizes: list[int], requests: int, budget: floa
         ratios(await bench(settings, engine, sizes, requests, budget))
     finally:
         engine.dispose()
-        with base.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        if keep:
+            print(f"\nkept: schema {SCHEMA} (psql: SET search_path = {SCHEMA})")
+        else:
+            with base.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
         base.dispose()
 
 
@@ -326,6 +331,9 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=60.0, help="seconds per query and size at most"
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL schema (to EXPLAIN its queries)"
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
     if args.only:
@@ -333,7 +341,7 @@ def main() -> None:
         for name in [n for n in QUERIES if n not in wanted]:
             del QUERIES[name]
     if sizes:
-        asyncio.run(run_postgresql(args.url, sizes, args.requests, args.budget))
+        asyncio.run(run_postgresql(args.url, sizes, args.requests, args.budget, args.keep))
     if args.sqlite:
         asyncio.run(run_sqlite(args.sqlite, args.requests, args.budget))
 

@@ -111,13 +111,21 @@ def _search(
         .join(SopVersion, SopVersion.id == found.c.version_id)
     )
     best = _filtered(matched, filters).limit(window).subquery("best")
-    query = (
-        select(Sop, SopVersion, best.c.rank)
-        .join(best, best.c.sop_id == Sop.id)
-        .join(SopVersion, SopVersion.id == best.c.version_id)
-        .order_by(best.c.rank.desc(), Sop.id)
+    # The page is cut from the ranked hits before the SOPs and versions are joined to it, so
+    # those joins are by key for a page of rows (planned on the hits, PostgreSQL would hash
+    # the whole SOP table against its estimate of them).
+    ranked = (
+        select(best)
+        .order_by(best.c.rank.desc(), best.c.sop_id)
         .offset(offset)
         .limit(limit + 1)
+        .subquery("ranked")
+    )
+    query = (
+        select(Sop, SopVersion, ranked.c.rank)
+        .join(ranked, ranked.c.sop_id == Sop.id)
+        .join(SopVersion, SopVersion.id == ranked.c.version_id)
+        .order_by(ranked.c.rank.desc(), Sop.id)
     )
     rows = session.execute(query).all()
     page, more = rows[:limit], len(rows) > limit

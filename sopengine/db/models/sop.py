@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from sopengine.db.base import Base, utcnow
@@ -35,7 +35,11 @@ class SopVersion(Base):
     """
 
     __tablename__ = "sop_versions"
-    __table_args__ = (UniqueConstraint("sop_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("sop_id", "number"),
+        # Does this SOP have a version in that state (the list's filters): one probe each.
+        Index("ix_sop_versions_sop_id_state", "sop_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sop_id: Mapped[int] = mapped_column(ForeignKey("sops.id", ondelete="CASCADE"))
