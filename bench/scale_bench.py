@@ -2,18 +2,22 @@
 
     python bench/scale_bench.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/bench_d]
                                 [--sizes 1000,10000,100000] [--sqlite 10000] [--requests 30]
+                                [--keep]
 
-One SOP is created from the ``return_reintegration`` template through the API (and sent
-to review); the rest are cloned from it in SQL with set-based ``INSERT … SELECT``: varied
-thematic area, lead ministry and state, 10% with a second (draft) version, and a rare
-word ("zanzibar") in the titles of exactly five SOPs at every size. The table grows from
-one size to the next and the same queries run through the app in this process (no
-network, one client, sequential requests, after a warm-up): p50 and p99 per query and
-size, then the ratio of the largest size's p50 to the smallest's.
+Each size is a database of its own (a scratch schema of the PostgreSQL database given, a
+temporary file for SQLite). In each, one SOP is created from the ``return_reintegration``
+template through the API (and sent to review); the rest are cloned from it in SQL with
+set-based ``INSERT … SELECT``: varied thematic area, lead ministry and state, 10% with a
+second (draft) version, and a rare word ("zanzibar") in the titles of exactly five SOPs.
+
+The same queries then run through the app in this process (no network, one client,
+sequential requests, after a warm-up), **side by side**: request i of a query goes to every
+size before request i+1, so a busy moment of the machine falls on all sizes alike. Printed:
+p50 and p99 per query and size, and the ratio of the largest size's p50 to the smallest's.
 
 Goals (issue 11): a word every SOP contains, p50 < 100 ms at 100k and 100k/1k ≤ 2; a rare
 word < 20 ms; Arabic as English; list, filter, awaiting and a deep cursor page 100k/1k ≤ 1.3.
-PostgreSQL builds run in a scratch schema of the database given and drop it at the end.
+The schemas are dropped at the end unless ``--keep`` (to EXPLAIN the queries in them).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -154,6 +160,7 @@ def grow(engine: Engine, template: int, have: int, want: int) -> float:
         params = {"lo": have, "hi": want - 1, "template": template, "first_id": first_id}
         for statement in _clone_statements(dialect):
             conn.execute(text(statement), params)
+        conn.execute(text("ANALYZE"))  # the search documents' statement joins the new rows
         columns = _columns(conn, "sop_search_documents")
         gin = _drop_gin_indexes(conn) if dialect == "postgresql" else []
         if dialect == "postgresql":
@@ -216,27 +223,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def measure(
-    client: httpx.AsyncClient, people: Officials, path: str, requests: int, budget: float
-) -> tuple[float, float, int]:
-    """p50 and p99 in ms of ``path`` (fewer requests when one takes longer than ``budget``)."""
-    headers = people.facilitator.headers
-    first = time.perf_counter()
-    await ok(client.get(path, headers=headers))  # warm-up
-    took = time.perf_counter() - first
-    count = requests if took * requests <= budget else max(1, int(budget / max(took, 1e-3)))
-    times = []
-    for _ in range(count):
-        t = time.perf_counter()
-        r = await client.get(path, headers=headers)
-        times.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200, (path, r.status_code, r.text[:300])
-    return statistics.median(times), percentile(times, 0.99), count
+@dataclass
+class Built:
+    """One size, built and served: its client (the app over its own database) and officials."""
+
+    size: int
+    dialect: str
+    client: httpx.AsyncClient
+    people: Officials
+    deep: str
+    """The list's cursor 90% of the way through."""
+    took: float
 
 
-async def bench(
-    settings: Settings, engine: Engine, sizes: list[int], requests: int, budget: float
-) -> dict[int, dict[str, float]]:
+async def build(settings: Settings, engine: Engine, size: int, stack: AsyncExitStack) -> Built:
     with engine.connect() as conn:
         command.upgrade(alembic_config(conn), "head")
         conn.commit()
@@ -245,69 +245,107 @@ async def bench(
         people = make_officials(session)
         session.commit()
     app = create_app(settings, factory)
-    results: dict[int, dict[str, float]] = {}
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://bench", timeout=900
-    ) as client:
-        body = sop_body("SOP-RR-001", template="return_reintegration")
-        for key in ("content", "title", "required_ministries"):
-            body.pop(key)
-        body["required_ministries"] = ["MFA", "MOI", "MOMD", "MOLSA", "MOP"]
-        await ok(client.post("/api/v1/sops", json=body, headers=people.facilitator.headers), 201)
-        await ok(client.post(version_url() + "/actions/submit",
-                             headers=people.drafter["MOMD"].headers))  # fmt: skip
-        with engine.connect() as conn:
-            template = conn.execute(text("SELECT min(id) FROM sop_versions")).scalar_one()
-        have = 1
-        for size in sizes:
-            took = grow(engine, template, have, size)
-            have = size
-            with engine.connect() as conn:
-                deep = conn.execute(
-                    text("SELECT id FROM sops ORDER BY id LIMIT 1 OFFSET :n"),
-                    {"n": int(size * 0.9)},
-                ).scalar_one()
-            print(f"\n{size:,} SOPs ({engine.dialect.name}, {took:.1f} s to clone)", flush=True)
-            print(f"{'query':<22} {'p50 ms':>9} {'p99 ms':>9} {'n':>4}", flush=True)
-            results[size] = {}
-            for name, path in QUERIES.items():
-                if path == "DEEP":
-                    path = f"/api/v1/sops?limit=20&cursor={_cursor(deep)}"
-                p50, p99, n = await measure(client, people, path, requests, budget)
-                results[size][name] = p50
-                print(f"{name:<22} {p50:9.1f} {p99:9.1f} {n:4d}", flush=True)
+    client = await stack.enter_async_context(
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=900
+        )
+    )
+    body = sop_body("SOP-RR-001", template="return_reintegration")
+    for key in ("content", "title", "required_ministries"):
+        body.pop(key)
+    body["required_ministries"] = ["MFA", "MOI", "MOMD", "MOLSA", "MOP"]
+    await ok(client.post("/api/v1/sops", json=body, headers=people.facilitator.headers), 201)
+    await ok(client.post(version_url() + "/actions/submit", headers=people.drafter["MOMD"].headers))
+    with engine.connect() as conn:
+        template = conn.execute(text("SELECT min(id) FROM sop_versions")).scalar_one()
+    took = grow(engine, template, 1, size)
+    with engine.connect() as conn:
+        deep = conn.execute(
+            text("SELECT id FROM sops ORDER BY id LIMIT 1 OFFSET :n"), {"n": int(size * 0.9)}
+        ).scalar_one()
+    print(f"built {size:,} SOPs ({engine.dialect.name}) in {took:.1f} s", flush=True)
+    return Built(size, engine.dialect.name, client, people, _cursor(deep), took)
+
+
+async def _timed(built: Built, path: str) -> float:
+    t = time.perf_counter()
+    r = await built.client.get(path, headers=built.people.facilitator.headers)
+    took = (time.perf_counter() - t) * 1000
+    assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    return took
+
+
+async def side_by_side(
+    sizes: list[Built], requests: int, budget: float
+) -> dict[str, dict[int, list[float]]]:
+    """Every query at every size, interleaved: {query: {size: [ms, …]}}."""
+    results: dict[str, dict[int, list[float]]] = {}
+    for name, template in QUERIES.items():
+        paths = {b.size: _path(template, b) for b in sizes}
+        warm = [await _timed(b, paths[b.size]) for b in sizes]  # warm-up, not counted
+        round_ms = sum(warm)
+        count = (
+            requests
+            if round_ms * requests <= budget * 1000
+            else max(3, int(budget * 1000 / round_ms))
+        )
+        times: dict[int, list[float]] = {b.size: [] for b in sizes}
+        for _ in range(count):
+            for b in sizes:
+                times[b.size].append(await _timed(b, paths[b.size]))
+        results[name] = times
     return results
 
 
-def ratios(results: dict[int, dict[str, float]]) -> None:
-    small, large = min(results), max(results)
-    if small == large:
-        return
-    print(f"\np50 ratio {large:,}/{small:,}")
-    for name in QUERIES:
-        print(f"{name:<22} {results[large][name] / results[small][name]:9.2f}")
+def _path(template: str, built: Built) -> str:
+    return f"/api/v1/sops?limit=20&cursor={built.deep}" if template == "DEEP" else template
+
+
+def report(title: str, results: dict[str, dict[int, list[float]]]) -> None:
+    sizes = sorted(next(iter(results.values())))
+    print(f"\n{title}: p50 / p99 in ms, sizes measured side by side")
+    head = "".join(f"{f'{s:,}':>17}" for s in sizes)
+    label = f"{sizes[-1] // 1000}k/{sizes[0] // 1000}k" if len(sizes) > 1 else ""
+    print(f"{'query':<22}{head}  {label:>9}  {'n':>3}")
+    for name, times in results.items():
+        cells = "".join(
+            f"{statistics.median(times[s]):8.1f} /{percentile(times[s], 0.99):7.1f}" for s in sizes
+        )
+        ratio = statistics.median(times[sizes[-1]]) / statistics.median(times[sizes[0]])
+        shown = f"{ratio:9.2f}" if len(sizes) > 1 else " " * 9
+        print(f"{name:<22}{cells}  {shown}  {len(times[sizes[0]]):3d}")
+
+
+def _scoped(url: str, schema: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
 
 
 async def run_postgresql(
     url: str, sizes: list[int], requests: int, budget: float, keep: bool = False
 ) -> None:
     base = make_engine(Settings(database_url=url))
-    with base.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    scoped = f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={SCHEMA}')}"
-    settings = Settings(database_url=scoped, **FAST_ARGON2)
-    engine = make_engine(settings)
+    schemas = {size: f"{SCHEMA}_{size}" for size in sizes}
+    engines = []
     try:
-        ratios(await bench(settings, engine, sizes, requests, budget))
+        async with AsyncExitStack() as stack:
+            built = []
+            for size, schema in schemas.items():
+                with base.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                settings = Settings(database_url=_scoped(url, schema), **FAST_ARGON2)
+                engines.append(engine := make_engine(settings))
+                built.append(await build(settings, engine, size, stack))
+            report("PostgreSQL", await side_by_side(built, requests, budget))
     finally:
-        engine.dispose()
+        for engine in engines:
+            engine.dispose()
         if keep:
-            print(f"\nkept: schema {SCHEMA} (psql: SET search_path = {SCHEMA})")
+            print(f"\nkept: schemas {', '.join(schemas.values())} (SET search_path = …)")
         else:
             with base.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+                for schema in schemas.values():
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         base.dispose()
 
 
@@ -316,7 +354,9 @@ async def run_sqlite(size: int, requests: int, budget: float) -> None:
         settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", **FAST_ARGON2)
         engine = make_engine(settings)
         try:
-            await bench(settings, engine, [size], requests, budget)
+            async with AsyncExitStack() as stack:
+                built = await build(settings, engine, size, stack)
+                report("SQLite", await side_by_side([built], requests, budget))
         finally:
             engine.dispose()
 
