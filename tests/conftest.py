@@ -40,6 +40,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests (LibreOffice, separate processes, the browser) first, in their usual order:
+    under pytest-xdist the quick ones then fill in around them, where a slow one handed out
+    last would keep one worker busy while the others sit idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
