@@ -1,17 +1,19 @@
 """Test database and app fixtures.
 
-The schema is built once per run with ``alembic upgrade head`` on SQLite (a temporary
-file) or on PostgreSQL when ``SOPENGINE_TEST_DATABASE_URL`` is set. Each test runs inside
-one outer transaction that is rolled back afterwards; the app's sessions join it through
-savepoints, so a request's commit is real to the test and gone after it.
+The schema is built once per test process with ``alembic upgrade head`` on SQLite (a
+temporary file of the process's own) or, when ``SOPENGINE_TEST_DATABASE_URL`` is set, on
+PostgreSQL in a schema of the process's own (``test_gw0``, ``test_gw1`` … under
+pytest-xdist, ``test_main`` without it), so parallel workers can share one database. Each
+test runs inside one outer transaction that is rolled back afterwards; the app's sessions
+join it through savepoints, so a request's commit is real to the test and gone after it.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -19,12 +21,30 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sopengine.config import PACKAGE_ROOT, Settings
+from sopengine.db.dialects import postgresql
 from sopengine.db.session import make_engine
 from sopengine.main import create_app
-from tests.database import reset_postgres_schema, upgrade, upgrade_url
+from tests.database import WORKER, in_schema, reset_postgres_schema, upgrade, upgrade_url
 from tests.helpers import FAST_ARGON2, Officials, make_officials
 
 TEST_DATABASE_URL = os.environ.get("SOPENGINE_TEST_DATABASE_URL")
+TEST_SCHEMA = f"test_{WORKER}"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (in the addopts): xdist's worker per CPU, but none when every argument
+    names a test by hand (``pytest tests/x.py::test_y``): starting workers would cost more
+    than they save, and ``--pdb`` works."""
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests (LibreOffice, separate processes, the browser) first, in their usual order:
+    under pytest-xdist the quick ones then fill in around them, where a slow one handed out
+    last would keep one worker busy while the others sit idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +55,7 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
+        return in_schema(TEST_DATABASE_URL, TEST_SCHEMA)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
@@ -56,11 +76,22 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings)
-    if engine.dialect.name == "postgresql":
-        reset_postgres_schema(engine)
+    postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        reset_postgres_schema(engine, TEST_SCHEMA)
     with engine.connect() as conn:
         upgrade(conn)
-    yield engine
+    with pytest.MonkeyPatch.context() as patch:
+        if postgres:
+            # Advisory locks are database-wide, and a test's outer transaction keeps the
+            # audit chain's lock until its rollback: with the app's one key, a worker's test
+            # would wait for the other worker's test to end (and a short statement timeout
+            # would fire). Each worker's chain lives in its own schema, so it gets its own key.
+            patch.setattr(postgresql, "AUDIT_CHAIN_LOCK_KEY", zlib.crc32(TEST_SCHEMA.encode()))
+        yield engine
+    if postgres:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{TEST_SCHEMA}" CASCADE'))
     engine.dispose()
 
 
@@ -128,8 +159,8 @@ def scratch_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
         return
     schema = f"scratch_{os.getpid()}"
     reset_postgres_schema(engine, schema)
-    base = engine.url.render_as_string(hide_password=False)
-    url = f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+    base = engine.url.difference_update_query(["options"]).render_as_string(hide_password=False)
+    url = in_schema(base, schema)
     upgrade_url(url)
     try:
         yield url

@@ -31,6 +31,8 @@ from tests.helpers import (
 )
 from tests.helpers import wait_until_healthy as healthy
 
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
+
 
 def _env(url: str) -> dict[str, str]:
     env = {**os.environ, "SOPENGINE_DATABASE_URL": url}

@@ -22,6 +22,8 @@ from sopengine.export.manifest import read_manifest
 from sopengine.services import drafting, officials, sops
 from tests.helpers import free_port, sop_body, token_through_invitation, wait_until_healthy
 
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
+
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

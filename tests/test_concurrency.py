@@ -29,6 +29,9 @@ ROUNDS = 50
 MINISTRIES = ("MFA", "MOI", "MOMD", "MOLSA", "MOP")
 
 
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
+
+
 @dataclass
 class LiveServer:
     url: str

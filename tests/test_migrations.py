@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from sopengine.db.base import Base, include_in_autogenerate
-from tests.database import alembic_config, upgrade
+from tests.database import WORKER, alembic_config, upgrade
 
-SCHEMA = "migration_check"
+SCHEMA = f"migration_check_{WORKER}"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def empty_connection(engine: Engine, tmp_path) -> Iterator[Connection]:
             conn.commit()
             yield conn
             conn.rollback()
-            conn.execute(text("SET search_path TO public"))
+            conn.execute(text("RESET search_path"))  # the worker's schema, from the URL
             conn.execute(text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))
             conn.commit()
     else:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from sopengine.config import Settings
@@ -21,6 +22,9 @@ from tests.mailbox import Mailbox, mailbox
 
 PEOPLE, EVENTS = 8, 5
 NOTICES = PEOPLE * EVENTS
+
+
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
 
 
 def fill_outbox(url: str) -> None:

@@ -3,11 +3,15 @@ is not the checkout: everything it needs ships inside the package."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,19 +30,34 @@ VENV_ENV = "SOPENGINE_TEST_WHEEL_VENV"
 its test runs); else the test makes it."""
 
 
+@contextmanager
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A directory all of this run's pytest-xdist workers share, held under a lock: the first
+    worker to need it builds in it, the others wait and find it built (two builds at once
+    would also fight over the checkout's build/ and egg-info)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's directory, above each worker's own
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield root / name
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if given := os.environ.get(WHEEL_ENV):
         return Path(given)
-    out = tmp_path_factory.mktemp("dist")
-    # sdist first, then the wheel from the unpacked sdist: both must carry everything.
-    subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(PROJECT_ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    (built,) = out.glob("sopengine-*.whl")
+    with shared(tmp_path_factory, "dist") as out:
+        if not list(out.glob("sopengine-*.whl")):
+            shutil.rmtree(out, ignore_errors=True)
+            # sdist first, then the wheel from the unpacked sdist: both must carry everything.
+            subprocess.run(
+                [sys.executable, "-m", "build", "--outdir", str(out), str(PROJECT_ROOT)],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        (built,) = out.glob("sopengine-*.whl")
     return built
 
 
@@ -47,19 +66,23 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the wheel (and its dependencies) installed."""
     if given := os.environ.get(VENV_ENV):
         return Path(given) / "bin"
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run(
-        [
-            str(venv / "bin" / "pip"),
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        check=True,
-        timeout=900,
-    )
+    with shared(tmp_path_factory, "venv") as venv:
+        done = venv / "installed"
+        if not done.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+            subprocess.run(
+                [
+                    str(venv / "bin" / "pip"),
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    str(wheel),
+                ],
+                check=True,
+                timeout=900,
+            )
+            done.touch()
     return venv / "bin"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from sopengine.db.models import WebhookSubscription
 from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.services import officials, webhooks
 from tests.test_cli import run
+
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
 
 
 def test_a_development_database_moves_onto_a_real_key(tmp_path: Path) -> None:

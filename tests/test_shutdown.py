@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from sopengine.config import Settings
@@ -22,6 +23,8 @@ from sopengine.observability import context
 from sopengine.services import officials, webhooks
 from tests.helpers import FAST_ARGON2, free_port, wait_until_healthy
 from tests.receiver import receiver
+
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
 
 
 def _env(url: str, **extra: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from sopengine.config import Settings
@@ -21,6 +22,9 @@ from tests.helpers import free_port, wait_until_healthy
 from tests.receiver import receiver
 
 EVENTS = 40
+
+
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
 
 
 def fill_outbox(url: str, hook_url: str, events: int = EVENTS) -> None:

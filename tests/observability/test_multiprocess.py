@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers import free_port, wait_until_healthy
+
+pytestmark = pytest.mark.slow  # separate processes: under xdist, started first
 
 
 def test_two_workers_count_every_request_once(scratch_url: str, tmp_path: Path) -> None:
