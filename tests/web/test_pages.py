@@ -285,3 +285,14 @@ async def test_pages_issue_a_bounded_number_of_statements(
     after = {p: await count(p) for p in (PAGE, READ, "/sops")}
     assert after == before
     assert max(after.values()) <= 10, after
+
+
+async def test_an_unknown_address_is_a_page_in_the_readers_language(client) -> None:
+    for lang, title, detail in (
+        ("en", "Page not found", "there is no page at this address"),
+        ("ar", "الصفحة غير موجودة", "لا توجد صفحة بهذا العنوان"),
+    ):
+        r = await client.get("/no-such-page", headers={"Accept-Language": lang})
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+        assert title in r.text and detail in r.text
+    assert "there is no page" not in r.text
