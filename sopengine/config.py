@@ -35,6 +35,21 @@ class Settings(BaseSettings):
         default_factory=lambda: f"sqlite:///{Path.cwd() / 'sopengine.db'}",
         description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db",
     )
+    db_pool_size: int = Field(
+        default=30,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each worker process keeps open: requests run on "
+        "up to 40 threads, and a connection opened for one request only is costly",
+    )
+    db_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=500,
+        description="Connections a worker process may open beyond the pool while busy "
+        "(closed when given back). Keep workers x (pool + overflow), plus the worker's and "
+        "the CLI's, under PostgreSQL's max_connections (100 by default)",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     templates_dir: Path = Field(default_factory=_default_templates_dir)
     export_cache_dir: Path = Field(
@@ -43,6 +58,12 @@ class Settings(BaseSettings):
     )
     export_cache_mb: int = Field(
         default=256, ge=0, description="the export cache's size on disk; 0 turns it off"
+    )
+    version_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Versions' JSON kept in memory by each worker process, per caller, "
+        "until anything changes; 0 turns it off",
     )
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)

@@ -30,6 +30,7 @@ from sopengine.api.routes import (
     templates,
     webhooks,
 )
+from sopengine.api.version_cache import VersionCache
 from sopengine.config import Settings, get_settings
 from sopengine.db.session import limit_statements, make_engine, make_sessionmaker
 from sopengine.export.cache import ExportCache
@@ -80,20 +81,20 @@ def create_app(
     app.state.sessionmaker = session_factory
     app.state.read_sessionmaker = read_factory
     app.state.export_cache = ExportCache(settings.export_cache_dir, settings.export_cache_mb << 20)
+    app.state.version_cache = VersionCache(settings.version_cache_mb << 20)
     problems.install(app)
     app.add_exception_handler(Replayed, replayed_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
-    app.include_router(health.router)
-    app.include_router(metrics.router)
-    app.include_router(docs.router)
+    # Routes are matched in order: the API's first (its version read, the most frequent
+    # request, leads), then the probes and docs, then the pages.
     for module in (
+        sops,
         session,
         me,
         ministries,
         officials,
         templates,
-        sops,
         actions,
         signoffs,
         comments,
@@ -103,7 +104,9 @@ def create_app(
         notices,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    # After the API: routes are matched in order, and API calls are the hot path.
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(docs.router)
     web.install(app)
     # Outermost: the request id, metrics and access log cover every other layer.
     app.add_middleware(RequestObserver)

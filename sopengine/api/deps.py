@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from sopengine.config import Settings
 from sopengine.db.models import Official, Sop, SopVersion, WebSession
+from sopengine.db.repositories.audit import Head
 from sopengine.domain import permissions
-from sopengine.domain.permissions import Action
+from sopengine.domain.permissions import Action, Identity
 from sopengine.errors import Forbidden, SopError, Unauthorized
 from sopengine.export.cache import ExportCache
 from sopengine.observability import context as request_context
@@ -38,9 +40,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     happens on the event loop; the end (commit or rollback, and giving the connection back)
     is one trip to the thread pool.
     """
-    reading = request.method in _READ_METHODS
-    factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
-    session: Session = factory()
+    session = _open(request)
     try:
         yield session
     except BaseException as exc:
@@ -50,6 +50,28 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     else:
         with anyio.CancelScope(shield=True):
             await run_in_threadpool(_end_after_success, session)
+
+
+@contextmanager
+def transaction(request: Request) -> Iterator[Session]:
+    """:func:`get_session`'s transaction, begun and ended in the calling thread: for an
+    endpoint that does all its work in one trip to the thread pool."""
+    session = _open(request)
+    try:
+        yield session
+    except BaseException as exc:
+        _end_after_failure(session, request, exc)
+        raise
+    else:
+        _end_after_success(session)
+
+
+def _open(request: Request) -> Session:
+    """A session for the request: a reading one for a GET or HEAD."""
+    reading = request.method in _READ_METHODS
+    factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
+    session: Session = factory()
+    return session
 
 
 def _end_after_success(session: Session) -> None:
@@ -111,6 +133,8 @@ class Caller:
     """Who is calling, and how it proved it: an API token, or a person's session."""
 
     official: Official
+    head: Head
+    """The audit log's head as the request's first statement saw it (version_cache)."""
     web_session: WebSession | None = None
     address: str = ""
 
@@ -123,32 +147,72 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""An API token, if sent (and the bearer scheme in the OpenAPI document)."""
+SessionCookie = Annotated[str | None, Depends(_cookie)]
+"""A person's session cookie, if sent (and the cookie scheme in the OpenAPI document)."""
+
+
 def current_caller(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    cookie: Annotated[str | None, Depends(_cookie)],
+    credentials: Bearer,
+    cookie: SessionCookie,
+) -> Caller:
+    return identify(request, session, settings, credentials, cookie)
+
+
+def identify(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    credentials: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
 ) -> Caller:
     """A bearer token wins; else the session cookie (with its CSRF token on state changes)."""
     address = client_address(request)
     if credentials is not None and credentials.credentials:
-        official = access.token_holder(
+        official, head = access.token_holder(
             session, settings, credentials.credentials, address, request.app.state.sessionmaker
         )
-        request.state.official_id = official.id
-        request_context.identify(official.id)
-        return Caller(official, address=address)
+        _identified(request, official.id)
+        return Caller(official, head, address=address)
     if cookie:
-        person, web = signin.authenticate(session, settings, cookie)
-        request.state.official_id = person.id
+        person, web, head = signin.authenticate(session, settings, cookie)
+        _identified(request, person.id)
         if request.method not in _SAFE_METHODS:
             signin.check_csrf(web, request.headers.get(signin.CSRF_HEADER))
-        request_context.identify(person.id)
-        return Caller(person, web, address)
+        return Caller(person, head, web, address)
     raise Unauthorized(
         "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'"
     )
+
+
+def identify_reader(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    credentials: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+) -> tuple[Identity, Head]:
+    """:func:`identify` for a read that needs only who asks: with a bearer token, the
+    official's record is not loaded (``access.token_identity``)."""
+    if credentials is not None and credentials.credentials:
+        address = client_address(request)
+        identity, head = access.token_identity(
+            session, settings, credentials.credentials, address, request.app.state.sessionmaker
+        )
+        _identified(request, identity.id)
+        return identity, head
+    caller = identify(request, session, settings, credentials, cookie)
+    o = caller.official
+    return Identity(o.id, tuple(o.roles), o.ministry_code, o.kind), caller.head
+
+
+def _identified(request: Request, official_id: int) -> None:
+    request.state.official_id = official_id
+    request_context.identify(official_id)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

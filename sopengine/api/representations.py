@@ -16,7 +16,7 @@ from sopengine.db.base import utcnow
 from sopengine.db.models import ApiToken, Comment, Official, SignOff, SopVersion
 from sopengine.domain import permissions
 from sopengine.domain import signoff as so
-from sopengine.domain.permissions import Action
+from sopengine.domain.permissions import Action, Identity
 from sopengine.domain.roles import Kind
 from sopengine.domain.workflow import State
 from sopengine.services import comments, facts
@@ -111,7 +111,9 @@ def version_out(
     return _version_out(session, version, official, version.content, signoffs)
 
 
-def version_json(session: Session, version: SopVersion, official: Official, content: str) -> bytes:
+def version_json(
+    session: Session, version: SopVersion, official: Official | Identity, content: str
+) -> bytes:
     """:func:`version_out` as JSON, its content spliced in from ``content``, the JSON text
     the database holds: a read neither decodes nor re-encodes the text, the largest part."""
     rest = _version_out(session, version, official, {}).model_dump_json(exclude={"content"})
@@ -121,7 +123,7 @@ def version_json(session: Session, version: SopVersion, official: Official, cont
 def _version_out(
     session: Session,
     version: SopVersion,
-    official: Official,
+    official: Official | Identity,
     content: dict[str, Any],
     signoffs: list[SignOff] | None = None,
 ) -> VersionOut:
@@ -159,7 +161,7 @@ def _version_out(
 
 
 def signature_preview(
-    session: Session, version: SopVersion, official: Official, actions: list[str]
+    session: Session, version: SopVersion, official: Official | Identity, actions: list[str]
 ) -> SignaturePreview | None:
     if Action.SIGNOFF not in actions or official.ministry_code is None:
         return None

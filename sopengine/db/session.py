@@ -37,8 +37,8 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _serialize_sqlite_writers(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_size", settings.db_pool_size)
+    kwargs.setdefault("max_overflow", settings.db_max_overflow)
     engine = create_engine(url, **kwargs)
     if engine.dialect.driver == "psycopg" and not kwargs.get("pool_pre_ping"):
         event.listen(engine, "checkout", _refuse_closed_connection)

@@ -13,7 +13,7 @@ guard that fails (e.g. another version is still open) → 409.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -28,9 +28,20 @@ class Actor(Protocol):
     @property
     def id(self) -> int: ...
     @property
-    def roles(self) -> list[str]: ...
+    def roles(self) -> Sequence[str]: ...
     @property
     def ministry_code(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An official as the rule book sees them (an :class:`Actor`), and their kind: what a
+    representation for them depends on, without the official's record."""
+
+    id: int
+    roles: tuple[str, ...]
+    ministry_code: str | None
+    kind: str
 
 
 class Action(StrEnum):

@@ -11,6 +11,7 @@ Nothing here ever logs or stores a token or a password.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Official, SignInAttempt
+from sopengine.db.repositories import audit as events
+from sopengine.db.repositories.audit import Head
+from sopengine.db.repositories.prebuilt import prebuilt
+from sopengine.domain.permissions import Identity
 from sopengine.errors import SopError, TooManyRequests, keeping
 from sopengine.services import audit, officials
 
@@ -40,8 +45,15 @@ _FAILURES = (
     .scalar_subquery()
 )
 """An address's failed authentications since a time (parameters ``address``, ``since``)."""
-_HOLDER = officials.TOKEN_QUERY.add_columns(_FAILURES)
-"""The token, its official and the address's failures, in one statement."""
+_HOLDER = prebuilt(
+    officials.TOKEN_QUERY.add_columns(_FAILURES.label("failures"), *events.HEAD_COLUMNS)
+)
+"""The token, its official, the address's failures and the audit log's head, in one
+statement: every API request runs it."""
+_IDENTITY = prebuilt(
+    officials.IDENTITY_QUERY.add_columns(_FAILURES.label("failures"), *events.HEAD_COLUMNS)
+)
+"""The same with the official's identity as columns (:func:`token_identity`)."""
 
 
 def _failure_parameters(settings: Settings, address: str) -> dict[str, Any]:
@@ -69,24 +81,73 @@ def token_holder(
     token: str,
     address: str,
     apart: sessionmaker[Session],
-) -> Official:
-    """The official an API token belongs to, under the address's limit; a refusal is
-    recorded (for the limit), logged and audited with its reason, without the token.
+) -> tuple[Official, Head]:
+    """The official an API token belongs to, under the address's limit, and the audit log's
+    head as the request's first statement saw it; a refusal is recorded (for the limit),
+    logged and audited with its reason, without the token.
 
-    One query finds the token and counts the address's failures; an unknown token (no row)
-    asks for the count alone, so every attempt meets the limit before anything else.
+    One query finds the token, counts the address's failures and reads the head; an unknown
+    token (no row) asks for the count alone, so every attempt meets the limit before
+    anything else.
     """
-    parameters = {"token_hash": officials.hash_token(token)}
-    row = session.execute(_HOLDER, parameters | _failure_parameters(settings, address)).first()
+    row = session.execute(_HOLDER, _parameters(settings, token, address)).first()
+    official = None if row is None else row.Official
+    _admit(session, settings, address, apart, row, official)
+    assert row is not None and official is not None
+    return official, Head(row.seq, row.head_hash)
+
+
+def token_identity(
+    session: Session,
+    settings: Settings,
+    token: str,
+    address: str,
+    apart: sessionmaker[Session],
+) -> tuple[Identity, Head]:
+    """:func:`token_holder` for a read that needs only who asks: the official's identity as
+    the rule book sees it, read as plain columns on the session's connection, not as an
+    object. The same checks, limit, refusals and records."""
+    row = session.connection().execute(_IDENTITY, _parameters(settings, token, address)).first()
+    _admit(session, settings, address, apart, row, None if row is None else _Holder(row))
+    assert row is not None
+    identity = Identity(row.official_id, tuple(row.roles), row.ministry_code, row.kind)
+    return identity, Head(row.seq, row.head_hash)
+
+
+@dataclass(frozen=True)
+class _Holder:
+    row: Any
+
+    @property
+    def id(self) -> int:
+        official_id: int = self.row.official_id
+        return official_id
+
+    @property
+    def active(self) -> bool:
+        return bool(self.row.active)
+
+
+def _parameters(settings: Settings, token: str, address: str) -> dict[str, Any]:
+    return {"token_hash": officials.hash_token(token)} | _failure_parameters(settings, address)
+
+
+def _admit(
+    session: Session,
+    settings: Settings,
+    address: str,
+    apart: sessionmaker[Session],
+    row: Any,
+    holder: officials.Holder | None,
+) -> None:
+    """The checks of both token queries' row (None: no such token)."""
     try:
-        if row is None:
+        if row is None or holder is None:
             check_address(session, settings, address)
             raise officials.TokenRefused("unknown")
-        api_token, official, failures = row
-        _limit(settings, address, failures)
-        return officials.admit_token(
-            session, api_token, official, timedelta(seconds=settings.token_touch_seconds), apart
-        )
+        _limit(settings, address, row.failures)
+        touch_after = timedelta(seconds=settings.token_touch_seconds)
+        officials.admit_token(session, row, holder, touch_after, apart)
     except officials.TokenRefused as refused:
         details = {
             "reason": refused.reason,

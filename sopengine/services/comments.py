@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from sopengine.db.base import utcnow
 from sopengine.db.models import Comment, Official, SopVersion
+from sopengine.db.repositories.prebuilt import prebuilt
 from sopengine.domain import permissions
 from sopengine.domain.content import SopContent, anchors
 from sopengine.domain.permissions import Action
@@ -22,13 +23,14 @@ def list_comments(
     return list(session.scalars(query, {"version_id": version.id}))
 
 
-_COMMENTS = (
+_ALL = (
     select(Comment)
     .where(Comment.version_id == bindparam("version_id"))
     .order_by(Comment.id)
     .options(joinedload(Comment.author))
 )
-_OPEN_COMMENTS = _COMMENTS.where(Comment.resolved_at.is_(None))
+_COMMENTS = prebuilt(_ALL)
+_OPEN_COMMENTS = prebuilt(_ALL.where(Comment.resolved_at.is_(None)))
 
 
 def add_comment(

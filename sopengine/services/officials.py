@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -298,37 +299,69 @@ def set_active(
     return official
 
 
+_TOKEN_STATE = (ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at)
+"""A token as :func:`admit_token` reads it (:class:`TokenState`): read as columns, not as an
+object, since nothing of it is kept."""
+_BY_HASH = ApiToken.token_hash == bindparam("token_hash")
 TOKEN_QUERY = (
-    select(ApiToken, Official)
+    select(*_TOKEN_STATE, Official)
     .join(Official, ApiToken.official_id == Official.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .where(_BY_HASH)
 )
-"""The token and its official, by the token's hash (the parameter ``token_hash``, from
-:func:`hash_token`); callers may add columns. Built once: every API request runs it."""
+"""The token's state and its official, by the token's hash (the parameter ``token_hash``,
+from :func:`hash_token`); callers may add columns. Built once: every API request runs it."""
+IDENTITY_QUERY = (
+    select(
+        *_TOKEN_STATE,
+        Official.id.label("official_id"),
+        Official.active,
+        Official.roles,
+        Official.ministry_code,
+        Official.kind,
+    )
+    .join(Official, ApiToken.official_id == Official.id)
+    .where(_BY_HASH)
+)
+""":data:`TOKEN_QUERY` with the official's identity as columns instead of the official: for
+a read that needs to know who asks (``permissions.Identity``) and nothing else, as plain
+rows (no ORM objects are made on the hottest path)."""
+
+
+class TokenState(Protocol):
+    id: int
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+class Holder(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def active(self) -> bool: ...
 
 
 def admit_token(
     session: Session,
-    api_token: ApiToken,
-    official: Official,
+    token: TokenState,
+    holder: Holder,
     touch_after: timedelta,
     apart: sessionmaker[Session],
-) -> Official:
-    """The active official holding this unrevoked, unexpired token (found by
-    :func:`token_query`); records when it was last used. Every refusal is the same
-    ``TokenRefused`` to the caller.
+) -> None:
+    """Refuses a revoked or expired token, or one whose official is deactivated; records
+    when an admitted token was last used. Every refusal is the same ``TokenRefused`` to the
+    caller.
 
     The use is recorded apart from the request's transaction (``apart`` makes the sessions
     for it) and never waits for a lock: see :func:`tokens.record_use`.
     """
     now = utcnow()
-    if api_token.revoked_at is not None:
-        raise TokenRefused("revoked", api_token.id, official.id)
-    if api_token.expires_at is not None and now >= api_token.expires_at:
-        raise TokenRefused("expired", api_token.id, official.id)
-    if not official.active:
-        raise TokenRefused("deactivated", api_token.id, official.id)
+    if token.revoked_at is not None:
+        raise TokenRefused("revoked", token.id, holder.id)
+    if token.expires_at is not None and now >= token.expires_at:
+        raise TokenRefused("expired", token.id, holder.id)
+    if not holder.active:
+        raise TokenRefused("deactivated", token.id, holder.id)
     # Touching on every request would turn every read into a write; a minute's grain is enough.
-    if api_token.last_used_at is None or now - api_token.last_used_at >= touch_after:
-        tokens.record_use(session, apart, api_token.id, now, now - touch_after)
-    return official
+    if token.last_used_at is None or now - token.last_used_at >= touch_after:
+        tokens.record_use(session, apart, token.id, now, now - touch_after)

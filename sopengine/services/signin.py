@@ -13,15 +13,18 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Official, SignInAttempt, WebSession
+from sopengine.db.repositories import audit as events
 from sopengine.db.repositories import sessions
+from sopengine.db.repositories.audit import Head
+from sopengine.db.repositories.prebuilt import prebuilt
 from sopengine.domain.roles import Kind
 from sopengine.errors import (
     Forbidden,
@@ -136,18 +139,28 @@ def change_password(
     audit.record(session, person, "password.changed", details={"official_id": person.id})
 
 
-def authenticate(
-    session: Session, settings: Settings, session_id: str
-) -> tuple[Official, WebSession]:
+class Admitted(NamedTuple):
+    """Who a session cookie belongs to, the session, and where the audit log stood."""
+
+    person: Official
+    web: WebSession
+    head: Head
+
+
+_SIGNED_IN = prebuilt(
+    select(WebSession, Official, *events.HEAD_COLUMNS)
+    .join(Official, WebSession.official_id == Official.id)
+    .where(WebSession.id_hash == bindparam("id_hash"))
+)
+"""Built once: every page and every request signed in with a cookie runs it."""
+
+
+def authenticate(session: Session, settings: Settings, session_id: str) -> Admitted:
     """The active person this session cookie belongs to, if the session is still alive."""
-    row = session.execute(
-        select(WebSession, Official)
-        .join(Official, WebSession.official_id == Official.id)
-        .where(WebSession.id_hash == _hash(session_id))
-    ).first()
+    row = session.execute(_SIGNED_IN, {"id_hash": _hash(session_id)}).first()
     if row is None:
         raise Unauthorized("you are not signed in (or your session has ended); sign in again")
-    web, person = row
+    web, person, seq, head_hash = row
     now = utcnow()
     idle = timedelta(minutes=settings.session_idle_minutes)
     if now >= web.expires_at or now - web.last_seen_at >= idle:
@@ -157,7 +170,7 @@ def authenticate(
     if now - web.last_seen_at >= _TOUCH:
         web.last_seen_at = now
         session.flush()
-    return person, web
+    return Admitted(person, web, Head(seq, head_hash))
 
 
 def csrf_for(session_id: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Ministry, Official, SignOff, SopVersion
+from sopengine.db.repositories.prebuilt import prebuilt
 from sopengine.domain import permissions
 from sopengine.domain import signoff as so
 from sopengine.domain.permissions import Action
@@ -27,7 +28,7 @@ def load_signoffs(session: Session, version: SopVersion) -> list[SignOff]:
     return list(session.scalars(_SIGNOFFS, {"version_id": version.id}))
 
 
-_SIGNOFFS = (
+_SIGNOFFS = prebuilt(
     select(SignOff)
     .where(SignOff.version_id == bindparam("version_id"))
     .order_by(SignOff.decided_at, SignOff.id)

@@ -52,7 +52,7 @@ def viewer(request: Request, session: SessionDep, settings: SettingsDep) -> View
     web: WebSession | None = None
     if cookie:
         try:
-            official, web = signin.authenticate(session, settings, cookie)
+            official, web, _ = signin.authenticate(session, settings, cookie)
             request.state.official_id = official.id
             request_context.identify(official.id)
         except Unauthorized:

@@ -20,6 +20,11 @@ from sopengine.services.officials import INVALID_TOKEN, hash_token
 from tests.helpers import PASSWORD, Officials, make_system
 
 ME = "/api/v1/me"
+READS = pytest.mark.parametrize(
+    "path", [ME, "/api/v1/sops/SOP-RR-001/versions/1"], ids=["me", "version-read"]
+)
+"""The general dependency path, and the version read's own (``access.token_identity``):
+the token is checked before anything is looked up, so the version need not exist."""
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -31,20 +36,21 @@ def events(db: Session, action: str) -> list[AuditEvent]:
     return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
+@READS
 async def test_failed_tokens_from_one_address_are_limited(
-    client: httpx.AsyncClient, officials: Officials, settings: Settings, db: Session
+    client: httpx.AsyncClient, officials: Officials, settings: Settings, db: Session, path: str
 ) -> None:
     limit = settings.signin_address_max_failures
     guesses = [f"sope_guess{i:04d}" for i in range(limit)]
     for guess in guesses:
-        r = await client.get(ME, headers=bearer(guess))
+        r = await client.get(path, headers=bearer(guess))
         assert r.status_code == 401 and r.json()["detail"] == INVALID_TOKEN
-    r = await client.get(ME, headers=bearer("sope_one-more"))
+    r = await client.get(path, headers=bearer("sope_one-more"))
     assert r.status_code == 429
     assert int(r.headers["Retry-After"]) == settings.signin_lock_minutes * 60
     # Within the window even a real token from that address waits: a guess that happens to be
     # right must look like any other.
-    assert (await client.get(ME, headers=officials.admin.headers)).status_code == 429
+    assert (await client.get(path, headers=officials.admin.headers)).status_code == 429
     refused = events(db, "token.refused")
     assert len(refused) == limit, "refusals over the limit are neither recorded nor audited"
     assert {e.details["reason"] for e in refused} == {"unknown"}
@@ -53,8 +59,13 @@ async def test_failed_tokens_from_one_address_are_limited(
     assert not any(guess in stored for guess in guesses) and "sope_" not in stored
 
 
+@READS
 async def test_every_refused_token_gets_the_same_answer_and_the_reason_is_audited(
-    client: httpx.AsyncClient, officials: Officials, db: Session, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient,
+    officials: Officials,
+    db: Session,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
 ) -> None:
     revoked = make_system(db, "MOI old system", "MOI", ["reviewer"])
     expired = make_system(db, "MFA old system", "MFA", ["reviewer"])
@@ -76,7 +87,7 @@ async def test_every_refused_token_gets_the_same_answer_and_the_reason_is_audite
     caplog.set_level(logging.WARNING, "sopengine")
     answers = []
     for token in ("sope_never-issued", revoked.token, expired.token, deactivated.token):
-        r = await client.get(ME, headers=bearer(token))
+        r = await client.get(path, headers=bearer(token))
         assert r.status_code == 401
         answers.append(r.json()["detail"])
     assert answers == [INVALID_TOKEN] * 4

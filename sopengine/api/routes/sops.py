@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
 from sopengine.api import etag as etags
 from sopengine.api.deps import (
+    Bearer,
     CurrentOfficial,
     CurrentSop,
+    SessionCookie,
     SessionDep,
     SettingsDep,
     SopCode,
     VersionForUpdate,
     VersionNumber,
+    identify_reader,
+    transaction,
 )
 from sopengine.api.idempotent import Once
 from sopengine.api.pagination import Cursor, Limit, decode_cursor, encode_cursor
@@ -38,6 +44,8 @@ from sopengine.api.schemas.sops import (
     VersionSummary,
 )
 from sopengine.api.schemas.versions import VersionOut
+from sopengine.api.version_cache import Answer, Key, VersionCache
+from sopengine.db.base import utcnow
 from sopengine.db.models import Official, Sop
 from sopengine.domain import permissions
 from sopengine.errors import (
@@ -218,15 +226,37 @@ def revise(
     responses=responses(Unauthorized, NotFound),
     response_description="The version; its ETag header is needed to edit it",
 )
-def get_version(
-    code: SopCode, number: VersionNumber, session: SessionDep, official: CurrentOfficial
+async def get_version(
+    request: Request,
+    code: SopCode,
+    number: VersionNumber,
+    credentials: Bearer,
+    cookie: SessionCookie,
 ) -> Response:
-    version, content = sops.version_to_read(session, code, number)
-    return Response(
-        version_json(session, version, official, content),
-        media_type="application/json",
-        headers=version_headers(version),
-    )
+    """The most frequent request is one trip to the thread pool: the transaction, the
+    caller's check and the version, answered from the version cache while nothing changed."""
+    return await run_in_threadpool(_read_version, request, code, number, credentials, cookie)
+
+
+def _read_version(
+    request: Request,
+    code: str,
+    number: int,
+    credentials: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+) -> Response:
+    cache: VersionCache = request.app.state.version_cache
+    with transaction(request) as session:
+        settings = request.app.state.settings
+        reader, head = identify_reader(request, session, settings, credentials, cookie)
+        key = Key(code, number, reader, utcnow().date(), head)
+        answer = cache.get(key)
+        if answer is None:
+            version, content = sops.version_to_read(session, code, number)
+            body = version_json(session, version, reader, content)
+            answer = Answer(body, etags.etag(version))
+            cache.put(key, answer)
+    return Response(answer.body, media_type="application/json", headers={"ETag": answer.etag})
 
 
 @router.put(

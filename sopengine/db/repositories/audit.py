@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, literal, select
 from sqlalchemy.orm import Session
 
 from sopengine.db.models import AuditCheckpoint, AuditEvent
+from sopengine.domain.audit_chain import GENESIS_HASH
+
+
+class Head(NamedTuple):
+    """Where the log stands: the newest event's ``seq`` and hash, ``(0, GENESIS_HASH)``
+    while it is empty. Every committed change moves it (``services.audit.record``)."""
+
+    seq: int
+    hash: str
+
+
+HEAD_COLUMNS = (
+    select(func.coalesce(func.max(AuditEvent.seq), 0)).scalar_subquery().label("seq"),
+    func.coalesce(
+        select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery(),
+        literal(GENESIS_HASH),
+    ).label("head_hash"),
+)
+"""The head as two columns (``seq``, ``head_hash``) to add to a statement that reads
+something else: one round trip, and both read from the statement's snapshot."""
 
 
 def head(session: Session) -> Row[int, str] | None:

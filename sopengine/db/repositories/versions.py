@@ -15,6 +15,7 @@ from sqlalchemy.orm import (
 )
 
 from sopengine.db.models import Sop, SopVersion, VersionMinistry
+from sopengine.db.repositories.prebuilt import prebuilt
 from sopengine.domain.workflow import State
 
 
@@ -51,7 +52,7 @@ _REQUIRED_CODES = (
     .where(VersionMinistry.version_id == SopVersion.id)
     .scalar_subquery()
 )
-_TO_READ = (
+_TO_READ = prebuilt(
     select(SopVersion, cast(SopVersion.content, Text))
     .join(Sop, SopVersion.sop_id == Sop.id)
     .where(Sop.code == bindparam("code"), SopVersion.number == bindparam("number"))
