@@ -123,6 +123,29 @@ def take_write_lock(conn: Connection) -> None:
     dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def statements_without_transaction(session: Session) -> Connection:
+    """The session's connection for a read that writes nothing: on PostgreSQL, without
+    ``BEGIN`` and ``COMMIT``, two round trips fewer on the most frequent request.
+
+    PostgreSQL reads at READ COMMITTED, where every statement sees its own snapshot inside a
+    transaction as well, so such a read sees exactly what it would in one. A write this
+    read turns out to need goes elsewhere: a token's use is recorded in a transaction of its
+    own, and a refusal's record after the session's rollback, which gives this connection
+    back (its autocommit is reset at return) and begins a transaction on another.
+
+    Only for a session of its own on an engine, first thing in it; a session joined to a
+    caller's connection (the tests' savepoints) or on SQLite keeps its transaction.
+    """
+    bind = session.get_bind()
+    if (
+        isinstance(bind, Engine)
+        and bind.dialect.name == "postgresql"
+        and not session.in_transaction()
+    ):
+        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session.connection()
+
+
 def make_sessionmaker(engine: Engine, *, reading: bool = False) -> sessionmaker[Session]:
     """Sessions of one transaction each; ``reading`` ones begin without SQLite's write lock."""
     bind = engine.execution_options(**{READING: True}) if reading else engine

@@ -24,6 +24,7 @@ from sopengine.db.models import Official, SignInAttempt
 from sopengine.db.repositories import audit as events
 from sopengine.db.repositories.audit import Head
 from sopengine.db.repositories.prebuilt import prebuilt
+from sopengine.db.session import statements_without_transaction
 from sopengine.domain.permissions import Identity
 from sopengine.errors import SopError, TooManyRequests, keeping
 from sopengine.services import audit, officials
@@ -104,10 +105,12 @@ def token_identity(
     address: str,
     apart: sessionmaker[Session],
 ) -> tuple[Identity, Head]:
-    """:func:`token_holder` for a read that needs only who asks: the official's identity as
-    the rule book sees it, read as plain columns on the session's connection, not as an
-    object. The same checks, limit, refusals and records."""
-    row = session.connection().execute(_IDENTITY, _parameters(settings, token, address)).first()
+    """:func:`token_holder` for a read that needs only who asks and writes nothing: the
+    official's identity as the rule book sees it, read as plain columns, not as an object,
+    and on PostgreSQL without a transaction (``statements_without_transaction``). The same
+    checks, limit, refusals and records."""
+    connection = statements_without_transaction(session)
+    row = connection.execute(_IDENTITY, _parameters(settings, token, address)).first()
     _admit(session, settings, address, apart, row, None if row is None else _Holder(row))
     assert row is not None
     identity = Identity(row.official_id, tuple(row.roles), row.ministry_code, row.kind)

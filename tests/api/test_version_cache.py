@@ -12,25 +12,29 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, Engine, event, select, update
 from sqlalchemy.orm import Session
 
 from sopengine.api.representations import version_out
 from sopengine.api.version_cache import Answer, Key, VersionCache
 from sopengine.config import Settings
 from sopengine.db.base import utcnow
-from sopengine.db.models import ApiToken
+from sopengine.db.models import ApiToken, AuditEvent
 from sopengine.db.repositories.audit import Head
+from sopengine.db.session import make_engine, make_sessionmaker
 from sopengine.domain.permissions import Identity
+from sopengine.main import create_app
+from sopengine.services import audit, sops
 from sopengine.services import officials as officials_service
-from sopengine.services import sops
 from tests.api.test_statement_counts import counted
 from tests.helpers import (
+    FAST_ARGON2,
     PASSWORD,
     Officials,
     Person,
     action,
     bring_to,
+    make_officials,
     make_system,
     ok,
     sign,
@@ -227,3 +231,56 @@ def test_the_cache_keeps_the_most_recently_used_answers_within_its_bytes() -> No
     off = VersionCache(0)
     off.put(_key(1), Answer(b"1", '"1"'))
     assert off.get(_key(1)) is None and len(off) == 0
+
+
+async def test_on_an_engine_of_its_own_a_read_runs_without_a_transaction_and_refusals_in_one(
+    scratch_url: str,
+) -> None:
+    """The served app (its own engine, not the tests' savepoints): on PostgreSQL the read's
+    statements run without ``BEGIN``/``COMMIT``; a refused token's record (the attempt and
+    its audit event, appended under the chain's lock) is still written in a transaction, and
+    the chain verifies. On SQLite the read keeps its transaction."""
+    settings = Settings(database_url=scratch_url, **FAST_ARGON2)
+    other = make_engine(settings)
+    with make_sessionmaker(other)() as db:
+        people = make_officials(db)
+        db.commit()
+    app = create_app(settings)
+    engine: Engine = app.state.sessionmaker.kw["bind"]
+    autocommit: dict[str, set[bool]] = {}
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        table = next((t for t in ("api_tokens", "sign_in_attempts", "audit_events") if t in
+                      statement.split("WHERE")[0]), None)  # fmt: skip
+        if table is not None and engine.dialect.name == "postgresql":
+            verb = statement.lstrip().split()[0].upper()
+            autocommit.setdefault(f"{verb} {table}", set()).add(
+                conn.connection.dbapi_connection.autocommit
+            )
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://s.test") as client:
+                await bring_to(client, people, "in_review")
+                for _ in range(2):
+                    r = await client.get(version_url(), headers=people.facilitator.headers)
+                    assert r.status_code == 200 and r.json()["state"] == "in_review"
+                await ok(sign(client, people, "MOI"))
+                r = await client.get(version_url(), headers=people.facilitator.headers)
+                moi = next(p for p in r.json()["signoffs"] if p["ministry"] == "MOI")
+                assert moi["status"] == "approved", "the change is in the next read"
+                r = await client.get(version_url(), headers={"Authorization": "Bearer sope_x"})
+                assert r.status_code == 401
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    with make_sessionmaker(other)() as db:
+        refused = db.scalars(select(AuditEvent).where(AuditEvent.action == "token.refused"))
+        assert [e.details["reason"] for e in refused] == ["unknown"]
+        assert audit.verify(db).ok
+    other.dispose()
+    if engine.dialect.name == "postgresql":
+        assert True in autocommit["SELECT api_tokens"], "reads ran without a transaction"
+        assert autocommit["INSERT sign_in_attempts"] == {False}
+        assert autocommit["INSERT audit_events"] == {False}
