@@ -228,9 +228,10 @@ def _report(args: argparse.Namespace, size: int, measured: dict[str, list[float]
     # What the rest costs: the service's time per request, in layers, from the same server.
     ms = {name: 1000 * args.workers / median(rates) for name, rates in measured.items()}
     print("\nwhere a version read's time goes (ms of one worker per request, median req/s):")
-    print(f"  the app's layers, routing and HTTP (GET /healthz)      {ms['health']:6.2f}")
-    print("  + a trip to the thread pool, a transaction, the token's check and the")
-    print(f"    audit log's head in one statement, the cache's answer  "
+    print("  the app's layers, routing, HTTP and one trip to the thread pool")
+    print(f"    (GET /healthz)                                         {ms['health']:6.2f}")
+    print("  + the token's check with the audit log's head (one")
+    print(f"    statement), the cache's answer                         "
           f"{ms['version'] - ms['health']:6.2f}")  # fmt: skip
     print(f"  = GET version                                          {ms['version']:6.2f}")
     print("  + the version's reads, the rule book and the JSON when")
