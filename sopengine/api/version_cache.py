@@ -10,7 +10,9 @@ sequence number moves with every committed change, in commit order. A reader tak
 before it reads anything else; whatever it reads afterwards is at least that new, so an
 answer is never kept under a head older than its content. The head's hash is part of the key
 too: a database restored to an earlier point and written to again reaches the same sequence
-numbers with other events.
+numbers with other events. A change made in the database by hand, outside the service,
+leaves no event: cached answers do not see it until the next change, the next day or a
+restart (or at once with the cache off, ``SOPENGINE_VERSION_CACHE_MB=0``).
 
 Bounded in bytes, least recently used out first; one per worker process.
 """
