@@ -45,6 +45,7 @@ from sopengine.api.schemas.sops import (
 )
 from sopengine.api.schemas.versions import VersionOut
 from sopengine.api.version_cache import Answer, Key, VersionCache
+from sopengine.config import Settings
 from sopengine.db.base import utcnow
 from sopengine.db.models import Official, Sop
 from sopengine.domain import permissions
@@ -134,10 +135,10 @@ def create_sop(
     responses=responses(Unauthorized, BadRequest),
     summary="List SOPs, filtered; with q, ranked full-text hits with a highlighted snippet",
 )
-def list_sops(
-    session: SessionDep,
-    settings: SettingsDep,
-    _: CurrentOfficial,
+async def list_sops(
+    request: Request,
+    credentials: Bearer,
+    cookie: SessionCookie,
     thematic_area: Annotated[str | None, Query(max_length=40)] = None,
     ministry: Annotated[
         str | None, Query(max_length=16, description="Lead or binding ministry")
@@ -159,30 +160,47 @@ def list_sops(
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> SopPage:
-    size = min(limit or settings.page_size_default, settings.page_size_max)
-    position = decode_cursor(cursor)
-    page = listing.list_sops(
-        session,
-        listing.SopFilters(
-            thematic_area=thematic_area,
-            ministry=ministry,
-            state=state,
-            awaiting=awaiting,
-            review_due_before=review_due_before,
-            q=q,
-        ),
-        after_id=position.after,
-        offset=position.offset,
-        limit=size,
-        window=settings.search_window,
+    """Like a version read, one trip to the thread pool (``_read_version``)."""
+    filters = listing.SopFilters(
+        thematic_area=thematic_area,
+        ministry=ministry,
+        state=state,
+        awaiting=awaiting,
+        review_due_before=review_due_before,
+        q=q,
     )
+    return await run_in_threadpool(_list_page, request, credentials, cookie, filters, cursor, limit)
+
+
+def _list_page(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+    filters: listing.SopFilters,
+    cursor: str | None,
+    limit: int | None,
+) -> SopPage:
+    settings: Settings = request.app.state.settings
+    with transaction(request) as session:
+        identify_reader(request, session, settings, credentials, cookie)
+        size = min(limit or settings.page_size_default, settings.page_size_max)
+        position = decode_cursor(cursor)
+        page = listing.list_sops(
+            session,
+            filters,
+            after_id=position.after,
+            offset=position.offset,
+            limit=size,
+            window=settings.search_window,
+        )
+        items = [_item(i) for i in page.items]
     if page.next_after is not None:
         next_cursor: str | None = encode_cursor(after=page.next_after)
     elif page.next_offset is not None:
         next_cursor = encode_cursor(offset=page.next_offset)
     else:
         next_cursor = None
-    return SopPage(items=[_item(i) for i in page.items], next_cursor=next_cursor)
+    return SopPage(items=items, next_cursor=next_cursor)
 
 
 def _item(i: listing.SopListing) -> SopListItem:
