@@ -46,7 +46,13 @@ def receiver(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            length = int(self.headers.get("content-length", 0))
+            body = self.rfile.read(length)
+            if len(body) < length:
+                # The sender went away mid-body (a worker killed while sending): no request
+                # was made, and a real receiver would not see one.
+                self.close_connection = True
+                return
             if state.delay:
                 time.sleep(state.delay)
             status = state.next_status()
